@@ -1,0 +1,7 @@
+"""Entry point for ``python -m depcheck``."""
+
+from __future__ import annotations
+
+from depcheck.cli import main
+
+raise SystemExit(main())
