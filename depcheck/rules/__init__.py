@@ -125,6 +125,14 @@ RULES: dict[str, Rule] = {
             "The reference was not verified. It is never reported as a pass.",
             False,
         ),
+        Rule(
+            "unused-ignore",
+            Severity.INFO,
+            "A `# depcheck: ignore` comment that silences nothing.",
+            "The rules it names no longer fire on that line (the pin was fixed, or the rule id is "
+            "misspelt). Remove the comment, or correct the rule id, so it cannot hide a future problem.",
+            True,
+        ),
     )
 }
 
