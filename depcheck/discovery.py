@@ -1,0 +1,156 @@
+"""Finding the dependency files in a tree.
+
+``depcheck audit DIR`` walks the tree and keeps the files some :class:`~depcheck.sources.interface.Source`
+claims by name. It skips ``.git``, virtual environments, ``node_modules`` and caches, whatever a
+``.gitignore`` on the way ignores (git's own matching rules, through ``pathspec``), and the
+``--exclude`` globs. A file named on the command line is always read, whatever its name.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pathspec
+
+from depcheck.sources import SOURCES, source_for_explicit
+from depcheck.sources.interface import Source
+
+logger = logging.getLogger(__name__)
+
+SKIPPED_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        "node_modules",
+        "__pycache__",
+        ".tox",
+        ".nox",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".hypothesis",
+        ".venv",
+        "venv",
+        ".eggs",
+        "site-packages",
+    }
+)
+
+
+class DiscoveryError(Exception):
+    """A path named on the command line does not exist or cannot be listed."""
+
+
+@dataclass(frozen=True)
+class Discovered:
+    """A file to parse and the source that reads it."""
+
+    path: Path
+    source: Source
+    explicit: bool = False
+
+
+def _is_virtualenv(directory: Path) -> bool:
+    return (directory / "pyvenv.cfg").is_file()
+
+
+def _gitignore(directory: Path) -> pathspec.GitIgnoreSpec | None:
+    path = directory / ".gitignore"
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        logger.warning("cannot read %s: %s; its patterns are not applied", path, exc)
+        return None
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
+class Excluder:
+    """``--exclude`` and configuration globs, matched gitignore-style against paths below ``base``."""
+
+    def __init__(self, patterns: Iterable[str], base: Path) -> None:
+        self.base = base.resolve()
+        self.spec = pathspec.GitIgnoreSpec.from_lines(list(patterns))
+
+    def excluded(self, path: Path, is_dir: bool = False) -> bool:
+        try:
+            relative = path.resolve().relative_to(self.base).as_posix()
+        except ValueError:
+            return False
+        if is_dir:
+            relative += "/"
+        return self.spec.match_file(relative)
+
+
+def _walk(root: Path, excluders: Sequence[Excluder]) -> Iterator[Path]:
+    """Every file below ``root`` that no ignore rule removes, in a stable (sorted) order."""
+    stack: list[tuple[Path, list[tuple[Path, pathspec.GitIgnoreSpec]]]] = [(root, [])]
+    while stack:
+        directory, ignores = stack.pop()
+        spec = _gitignore(directory)
+        if spec is not None:
+            ignores = [*ignores, (directory, spec)]
+        try:
+            entries = list(os.scandir(directory))
+        except OSError as exc:
+            logger.warning("cannot list %s: %s", directory, exc)
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_dir = False
+            if _ignored(path, is_dir, ignores) or any(ex.excluded(path, is_dir) for ex in excluders):
+                continue
+            if is_dir:
+                if entry.name in SKIPPED_DIRS or _is_virtualenv(path):
+                    continue
+                stack.append((path, ignores))
+            elif entry.is_file():
+                yield path
+
+
+def _ignored(path: Path, is_dir: bool, ignores: Sequence[tuple[Path, pathspec.GitIgnoreSpec]]) -> bool:
+    for base, spec in ignores:
+        relative = path.relative_to(base).as_posix() + ("/" if is_dir else "")
+        if spec.match_file(relative):
+            return True
+    return False
+
+
+def discover(paths: Sequence[Path], excludes: Sequence[Excluder] = ()) -> list[Discovered]:
+    """The dependency files under ``paths``; files named directly are always included."""
+    found: list[Discovered] = []
+    seen: set[Path] = set()
+    for given in paths:
+        if not given.exists():
+            raise DiscoveryError(f"{given}: no such file or directory")
+        if given.is_dir():
+            candidates: Iterable[tuple[Path, Source | None]] = (
+                (path, _claimant(path)) for path in sorted(_walk(given, excludes))
+            )
+        else:
+            candidates = [(given, source_for_explicit(given))]
+        for path, source in candidates:
+            if source is None:
+                continue
+            key = path.resolve()
+            if key in seen:
+                continue
+            seen.add(key)
+            found.append(Discovered(path=path, source=source, explicit=not given.is_dir()))
+    return found
+
+
+def _claimant(path: Path) -> Source | None:
+    for source in SOURCES:
+        if source.claims(path):
+            return source
+    return None
