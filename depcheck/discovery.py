@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pathspec
 
-from depcheck.sources import SOURCES, source_for_explicit
+from depcheck.sources import claimant, source_for_explicit
 from depcheck.sources.interface import Source
 
 logger = logging.getLogger(__name__)
@@ -134,7 +134,7 @@ def discover(paths: Sequence[Path], excludes: Sequence[Excluder] = ()) -> list[D
             raise DiscoveryError(f"{given}: no such file or directory")
         if given.is_dir():
             candidates: Iterable[tuple[Path, Source | None]] = (
-                (path, _claimant(path)) for path in sorted(_walk(given, excludes))
+                (path, claimant(path)) for path in sorted(_walk(given, excludes))
             )
         else:
             candidates = [(given, source_for_explicit(given))]
@@ -147,10 +147,3 @@ def discover(paths: Sequence[Path], excludes: Sequence[Excluder] = ()) -> list[D
             seen.add(key)
             found.append(Discovered(path=path, source=source, explicit=not given.is_dir()))
     return found
-
-
-def _claimant(path: Path) -> Source | None:
-    for source in SOURCES:
-        if source.claims(path):
-            return source
-    return None
