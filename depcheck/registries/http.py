@@ -1,0 +1,556 @@
+"""The one HTTP layer every registry client goes through.
+
+:class:`HttpClient` wraps one shared ``httpx.AsyncClient`` (HTTP/2 where the server offers it)
+and adds what registry lookups need and httpx leaves to callers:
+
+- a ``User-Agent`` naming depcheck and its version;
+- bounded concurrency per host (one ``asyncio.Semaphore`` each), so a big audit does not open
+  hundreds of connections to one registry;
+- every identical request made once per run: concurrent callers of the same
+  ``(method, url, accept, headers)`` await one task, and its result (or its failure) is kept for
+  the rest of the run;
+- retries with exponential backoff and full jitter on timeouts, connection errors, 5xx, 429 and
+  bodies the caller's ``decode`` hook rejects (truncated JSON), honouring ``Retry-After``
+  (seconds or an HTTP date, capped); after the last attempt, or past the total timeout,
+  :class:`~depcheck.registries.interface.RegistryUnavailable` (or
+  :class:`~depcheck.registries.interface.RegistryProtocolError` for bad bodies) names the host and
+  says what went wrong in words;
+- an optional :class:`~depcheck.registries.cache.ResponseCache`: fresh answers are served without
+  a request, stale ones with an ``ETag`` are revalidated with ``If-None-Match``, and ``offline``
+  mode answers from the cache alone or raises :class:`~depcheck.registries.interface.OfflineMiss`;
+- credentials: ``https://user:pass@host/simple`` is sent as Basic auth and the URL is used without
+  them everywhere else (logs, cache keys, errors); a ``.netrc`` entry for the host (``$NETRC``,
+  else ``~/.netrc``, as pip does) is used when the URL carries none. httpx's ``trust_env`` no
+  longer reads ``.netrc`` (since 0.24), hence the lookup here.
+
+Callers get an :class:`HttpResponse`: status, lower-cased headers, body, whether it came from the
+cache, and whatever their ``decode`` hook made of the body. Statuses other than 5xx and 429 are
+returned, not raised: a 404 is an answer ("no such project"), a 401 starts a token flow.
+
+Tests inject a transport or a client and point the layer at the fake registry on loopback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import json
+import logging
+import math
+import netrc
+import os
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+import httpx
+
+from depcheck import __version__
+from depcheck.registries.cache import CACHED_STATUSES, CacheEntry, ResponseCache, cache_key
+from depcheck.registries.interface import OfflineMiss, RegistryProtocolError, RegistryUnavailable
+
+logger = logging.getLogger(__name__)
+
+USER_AGENT = f"depcheck/{__version__}"
+
+DEFAULT_CONCURRENCY = 16
+DEFAULT_ATTEMPTS = 4
+DEFAULT_TIMEOUT = 10.0
+"""Seconds one attempt may take (connect, read, write, pool wait each)."""
+DEFAULT_TOTAL_TIMEOUT = 60.0
+"""Seconds one lookup may take over all its attempts and waits."""
+MAX_RETRY_AFTER = 30.0
+"""The longest ``Retry-After`` honoured; a registry asking for more is treated as unavailable for this run."""
+BACKOFF_BASE = 0.25
+BACKOFF_CAP = 8.0
+
+KEPT_HEADERS = frozenset(
+    {
+        "content-type",
+        "etag",
+        "last-modified",
+        "location",
+        "link",
+        "www-authenticate",
+        "docker-content-digest",
+        "x-pypi-last-serial",
+        "ratelimit-limit",
+        "ratelimit-remaining",
+        "retry-after",
+    }
+)
+"""The response headers stored in the cache; a fresh answer carries every header."""
+
+Decoder = Callable[["HttpResponse"], object]
+"""Turns a 2xx body into what the caller wants, raising :class:`InvalidBody` to have it fetched again."""
+
+
+class InvalidBody(Exception):
+    """A 2xx body that is not what the API documents; raised by a ``decode`` hook and retried."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class HttpResponse:
+    """One answer: final ``url`` (no credentials), ``status``, lower-cased ``headers`` and ``body``.
+
+    ``from_cache`` is true when the body came from the cache (fresh, offline, or revalidated by a
+    304, in which case ``revalidated`` is true too). ``decoded`` is what the caller's ``decode``
+    hook returned for a 2xx body, else ``None``.
+    """
+
+    url: str
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+    from_cache: bool = False
+    revalidated: bool = False
+    decoded: object = field(default=None, compare=False, repr=False)
+
+    def header(self, name: str) -> str | None:
+        return self.headers.get(name.lower())
+
+    @property
+    def content_type(self) -> str:
+        """The media type without parameters, lower-cased (``""`` when absent)."""
+        return (self.headers.get("content-type") or "").split(";", 1)[0].strip().lower()
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+
+def split_credentials(url: str) -> tuple[str, tuple[str, str] | None]:
+    """``url`` without ``user:password@``, and those credentials (percent-decoded) if present."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url, None
+    userinfo, host = parts.netloc.rsplit("@", 1)
+    user, _, password = userinfo.partition(":")
+    return urlunsplit(parts._replace(netloc=host)), (unquote(user), unquote(password))
+
+
+def host_of(url: str) -> str:
+    """``host`` or ``host:port`` of ``url``, without credentials: how errors name a registry."""
+    netloc = urlsplit(url).netloc
+    return netloc.rsplit("@", 1)[-1]
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` value: delta-seconds or an HTTP date."""
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            logger.debug("ignoring unparsable Retry-After %r", value)
+            return None
+        seconds = when.timestamp() - (time.time() if now is None else now)
+    if math.isnan(seconds) or math.isinf(seconds):
+        return None
+    return max(0.0, seconds)
+
+
+def _retry_after(headers: Mapping[str, str]) -> float | None:
+    delay = parse_retry_after(headers.get("retry-after"))
+    if delay is not None:
+        return delay
+    # Docker Hub sends X-Retry-After as a Unix time rather than the standard header.
+    stamp = headers.get("x-retry-after")
+    if stamp is not None:
+        try:
+            return max(0.0, float(stamp) - time.time())
+        except ValueError:
+            logger.debug("ignoring unparsable X-Retry-After %r", stamp)
+    return None
+
+
+def _headers(response: httpx.Response) -> dict[str, str]:
+    merged: dict[str, str] = {}
+    for name, value in response.headers.multi_items():
+        key = name.lower()
+        merged[key] = f"{merged[key]}, {value}" if key in merged else value
+    return merged
+
+
+def _in_words(what: str, exc: Exception) -> str:
+    """``what``, followed by the library's detail when it has one (httpx often has none)."""
+    detail = str(exc).strip()
+    return f"{what}: {detail}" if detail else what
+
+
+class _Netrc:
+    """Credentials per host from a ``.netrc`` file, read once and only when a request needs them."""
+
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+        self._loaded = False
+        self._info: netrc.netrc | None = None
+
+    def lookup(self, host: str) -> tuple[str, str] | None:
+        if self.path is None:
+            return None
+        if not self._loaded:
+            self._loaded = True
+            if Path(self.path).is_file():
+                try:
+                    self._info = netrc.netrc(self.path)
+                except (netrc.NetrcParseError, OSError) as exc:
+                    # pip goes on without the file too; say why credentials are missing.
+                    logger.warning("cannot read %s (%s); continuing without it", self.path, exc)
+        if self._info is None:
+            return None
+        found = self._info.authenticators(host)
+        if found is None:
+            return None
+        login, _account, password = found
+        return login or "", password or ""
+
+
+def default_netrc_path(environ: Mapping[str, str] | None = None) -> str | None:
+    """``$NETRC``, else ``~/.netrc`` (the lookup pip's HTTP stack makes)."""
+    env = os.environ if environ is None else environ
+    if env.get("NETRC"):
+        return env["NETRC"]
+    try:
+        return str(Path.home() / ".netrc")
+    except RuntimeError:  # no home directory (a bare container user)
+        return None
+
+
+class _Failure(Exception):
+    """One failed attempt, in words; ``retry_after`` when the server said how long to wait."""
+
+    def __init__(self, reason: str, retry_after: float | None = None, status: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+        self.status = status
+
+
+@dataclass(frozen=True)
+class _Call:
+    """One request as the retry loop sees it: ``url`` without credentials, which travel apart."""
+
+    method: str
+    url: str
+    credentials: tuple[str, str] | None
+    accept: str | None
+    headers: Mapping[str, str]
+    decode: Decoder | None
+    registry: str
+
+
+_MemoKey = tuple[str, str, str | None, tuple[tuple[str, str], ...], object, int]
+
+
+class HttpClient:
+    """One shared async HTTP client for a run. Use as ``async with HttpClient() as http: ...``.
+
+    ``client`` or ``transport`` replace the network (tests); otherwise an ``httpx.AsyncClient`` with
+    HTTP/2 is created and closed with this object. ``offline`` answers from the caches alone.
+    ``sleep`` and ``rng`` are injectable so backoff can be tested without waiting.
+    """
+
+    def __init__(
+        self,
+        *,
+        client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        concurrency_per_host: int = DEFAULT_CONCURRENCY,
+        attempts: int = DEFAULT_ATTEMPTS,
+        timeout: float = DEFAULT_TIMEOUT,
+        total_timeout: float = DEFAULT_TOTAL_TIMEOUT,
+        max_retry_after: float = MAX_RETRY_AFTER,
+        backoff_base: float = BACKOFF_BASE,
+        backoff_cap: float = BACKOFF_CAP,
+        offline: bool = False,
+        netrc_file: str | None = None,
+        user_agent: str = USER_AGENT,
+        rng: random.Random | None = None,
+    ) -> None:
+        if attempts < 1:
+            raise ValueError("attempts must be at least 1")
+        self._owns_client = client is None
+        self._client = client or httpx.AsyncClient(
+            transport=transport,
+            http2=transport is None,
+            timeout=httpx.Timeout(timeout),
+            follow_redirects=True,
+            limits=httpx.Limits(max_connections=256, max_keepalive_connections=64),
+            # Proxies and CA bundles come from the environment as pip takes them; .netrc is ours.
+            trust_env=True,
+        )
+        self.concurrency_per_host = concurrency_per_host
+        self.attempts = attempts
+        self.timeout = timeout
+        self.total_timeout = total_timeout
+        self.max_retry_after = max_retry_after
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self.offline = offline
+        self.user_agent = user_agent
+        self._netrc = _Netrc(netrc_file if netrc_file is not None else default_netrc_path())
+        self._rng = rng or random.Random()
+        self._semaphores: dict[str, asyncio.Semaphore] = {}
+        self._memo: dict[_MemoKey, asyncio.Task[HttpResponse]] = {}
+        self.requests_sent = 0
+        """Requests that reached the transport (retries included): what benchmarks and tests count."""
+
+    async def __aenter__(self) -> HttpClient:
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the underlying client if this object created it."""
+        if self._owns_client:
+            await self._client.aclose()
+
+    async def get(
+        self,
+        url: str,
+        *,
+        accept: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        cache: ResponseCache | None = None,
+        ttl: float | None = None,
+        decode: Decoder | None = None,
+        registry: str | None = None,
+    ) -> HttpResponse:
+        """``GET url``; see :meth:`request`."""
+        return await self.request(
+            "GET", url, accept=accept, headers=headers, cache=cache, ttl=ttl, decode=decode, registry=registry
+        )
+
+    async def head(
+        self,
+        url: str,
+        *,
+        accept: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        cache: ResponseCache | None = None,
+        ttl: float | None = None,
+        registry: str | None = None,
+    ) -> HttpResponse:
+        """``HEAD url``; see :meth:`request`."""
+        return await self.request(
+            "HEAD", url, accept=accept, headers=headers, cache=cache, ttl=ttl, registry=registry
+        )
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        accept: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        cache: ResponseCache | None = None,
+        ttl: float | None = None,
+        decode: Decoder | None = None,
+        registry: str | None = None,
+    ) -> HttpResponse:
+        """Make the request once per run, through ``cache`` when given, retrying what can be retried.
+
+        ``accept`` is the ``Accept`` header (and part of the cache key); ``headers`` are extra
+        request headers (part of the per-run de-duplication key, never of the cache key, so do not
+        pass a cache for requests whose answer depends on, say, a bearer token unless that is
+        what you want). ``decode`` runs on 2xx bodies inside the retry loop. ``registry`` names
+        the registry in errors (default: the URL's host). Raises
+        :class:`~depcheck.registries.interface.RegistryUnavailable`,
+        :class:`~depcheck.registries.interface.RegistryProtocolError` or
+        :class:`~depcheck.registries.interface.OfflineMiss`.
+        """
+        extra = tuple(sorted((name.lower(), value) for name, value in (headers or {}).items()))
+        key: _MemoKey = (method.upper(), url, accept, extra, decode, id(cache) if cache is not None else 0)
+        task = self._memo.get(key)
+        if task is None:
+            clean_url, credentials = split_credentials(url)
+            call = _Call(
+                method=method.upper(),
+                url=clean_url,
+                credentials=credentials,
+                accept=accept,
+                headers=dict(extra),
+                decode=decode,
+                registry=registry or host_of(clean_url),
+            )
+            task = asyncio.ensure_future(self._lookup(call, cache, ttl))
+            self._memo[key] = task
+        # shield: one caller being cancelled must not cancel the lookup the others are awaiting.
+        return await asyncio.shield(task)
+
+    def forget(self) -> None:
+        """Drop this run's memoised answers (a long-running service calls this between runs)."""
+        self._memo = {task_key: task for task_key, task in self._memo.items() if not task.done()}
+
+    # --- one lookup ---------------------------------------------------------------------------
+
+    async def _lookup(self, call: _Call, cache: ResponseCache | None, ttl: float | None) -> HttpResponse:
+        key = cache_key(call.method, call.url, call.accept) if cache is not None else None
+        entry = cache.get(key) if cache is not None and key is not None else None
+
+        if entry is not None and cache is not None:
+            fresh = entry.age() <= cache.ttl_for(entry.status, ttl)
+            if fresh or self.offline:
+                try:
+                    return self._from_entry(entry, call)
+                except InvalidBody as exc:
+                    if self.offline:
+                        raise RegistryProtocolError(
+                            call.registry, f"cached answer unusable: {exc.reason}"
+                        ) from exc
+                    logger.warning(
+                        "cached answer for %s is unusable (%s); asking again", call.url, exc.reason
+                    )
+                    entry = None
+        if self.offline:
+            raise OfflineMiss(call.registry, f"offline and no cached answer for {call.url}")
+
+        conditional = dict(call.headers)
+        if entry is not None and entry.status == 200:
+            if entry.etag:
+                conditional["if-none-match"] = entry.etag
+            elif entry.last_modified:
+                conditional["if-modified-since"] = entry.last_modified
+
+        response = await self._with_retries(replace(call, headers=conditional))
+
+        if response.status == 304 and entry is not None and cache is not None and key is not None:
+            refreshed = entry.refreshed(response.headers)
+            try:
+                answer = self._from_entry(refreshed, call)
+            except InvalidBody as exc:
+                logger.warning(
+                    "revalidated answer for %s is unusable (%s); asking again", call.url, exc.reason
+                )
+                response = await self._with_retries(call)
+            else:
+                cache.set(key, refreshed)
+                logger.debug("%s not modified; cached answer refreshed", call.url)
+                return replace(answer, revalidated=True)
+
+        if cache is not None and key is not None and response.status in CACHED_STATUSES:
+            kept = {header: value for header, value in response.headers.items() if header in KEPT_HEADERS}
+            cache.set(key, CacheEntry(response.status, response.body, kept, time.time()))
+        return response
+
+    @staticmethod
+    def _from_entry(entry: CacheEntry, call: _Call) -> HttpResponse:
+        answer = HttpResponse(
+            url=call.url, status=entry.status, headers=entry.headers, body=entry.body, from_cache=True
+        )
+        if call.decode is not None and answer.ok:
+            answer = replace(answer, decoded=call.decode(answer))
+        return answer
+
+    async def _with_retries(self, call: _Call) -> HttpResponse:
+        deadline = time.monotonic() + self.total_timeout
+        last: _Failure | None = None
+        bad_body: InvalidBody | None = None
+        attempt = 0
+        while attempt < self.attempts:
+            attempt += 1
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            try:
+                async with asyncio.timeout(remaining):
+                    response = await self._send(call)
+                if call.decode is not None and response.ok:
+                    response = replace(response, decoded=call.decode(response))
+                return response
+            except _Failure as failure:
+                last, bad_body = failure, None
+            except InvalidBody as exc:
+                bad_body, last = exc, _Failure(exc.reason)
+            except TimeoutError:
+                last = _Failure(f"no answer within the total timeout of {self.total_timeout} s")
+                bad_body = None
+                break
+            if attempt >= self.attempts:
+                break
+            delay = self._backoff(attempt, last.retry_after)
+            if time.monotonic() + delay > deadline:
+                break
+            logger.info(
+                "%s: %s (attempt %d of %d); retrying in %.2f s",
+                call.registry,
+                last.reason,
+                attempt,
+                self.attempts,
+                delay,
+            )
+            await asyncio.sleep(delay)
+        if last is None:  # total_timeout <= 0: not one attempt fitted
+            last = _Failure(f"no answer within the total timeout of {self.total_timeout} s")
+        plural = "attempt" if attempt == 1 else "attempts"
+        if bad_body is not None:
+            raise RegistryProtocolError(call.registry, f"{bad_body.reason} after {attempt} {plural}")
+        if last.status is not None:
+            raise RegistryUnavailable(call.registry, f"{last.reason} after {attempt} {plural}")
+        raise RegistryUnavailable(call.registry, f"{last.reason} ({attempt} {plural})")
+
+    def _backoff(self, attempt: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return min(retry_after, self.max_retry_after)
+        # Full jitter (AWS architecture blog): spreads retries of many clients evenly.
+        return self._rng.uniform(0, min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1)))
+
+    def _semaphore(self, url: str) -> asyncio.Semaphore:
+        host = host_of(url)
+        semaphore = self._semaphores.get(host)
+        if semaphore is None:
+            semaphore = self._semaphores[host] = asyncio.Semaphore(self.concurrency_per_host)
+        return semaphore
+
+    async def _send(self, call: _Call) -> HttpResponse:
+        request_headers = {"user-agent": self.user_agent, **call.headers}
+        if call.accept is not None:
+            request_headers["accept"] = call.accept
+        credentials = call.credentials
+        if credentials is None:
+            credentials = self._netrc.lookup(urlsplit(call.url).hostname or "")
+        auth = httpx.BasicAuth(*credentials) if credentials is not None else None
+        method, url = call.method, call.url
+        async with self._semaphore(url):
+            self.requests_sent += 1
+            logger.debug("%s %s", method, url)
+            try:
+                response = await self._client.request(method, url, headers=request_headers, auth=auth)
+            except httpx.TimeoutException as exc:
+                raise _Failure(f"timed out after {self.timeout} s") from exc
+            except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
+                # The server closed or reset the connection without a (complete) answer.
+                raise _Failure(_in_words("connection reset", exc)) from exc
+            except httpx.ConnectError as exc:
+                raise _Failure(_in_words("cannot connect", exc)) from exc
+            except httpx.TransportError as exc:  # write errors, proxy errors, protocol errors
+                raise _Failure(f"{type(exc).__name__}: {exc}") from exc
+        final_url, _ = split_credentials(str(response.url))
+        answer = HttpResponse(
+            url=final_url, status=response.status_code, headers=_headers(response), body=response.content
+        )
+        if answer.status >= 500 or answer.status == 429:
+            raise _Failure(f"HTTP {answer.status}", _retry_after(answer.headers), answer.status)
+        return answer
+
+
+def json_body(response: HttpResponse) -> Any:
+    """The body parsed as JSON, or :class:`InvalidBody` (a truncated or garbled answer) to retry."""
+    try:
+        return json.loads(response.body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidBody(f"invalid JSON from {response.url}: {exc}") from exc
