@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 
 from depcheck.formats.sarif import SarifFormatter, artifact_location
-from depcheck.model import Finding, Location
+from depcheck.model import Finding
 from depcheck.report import Report
 from depcheck.rules import RULES
 
