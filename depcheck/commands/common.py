@@ -119,17 +119,13 @@ async def open_verifier(settings: Settings) -> AsyncIterator[RegistryVerifier]:
     yield  # pragma: no cover
 
 
-def use_color(stream: TextIO) -> bool:
-    """Colour only on a terminal, and never with ``NO_COLOR`` set (https://no-color.org)."""
-    return stream.isatty() and "NO_COLOR" not in os.environ
-
-
 def write_report(report: Report, settings: Settings, *, output: Path | None, stream: TextIO) -> None:
     """Render the report; with ``-o FILE`` it goes to the file and a summary to the terminal."""
     from depcheck.formats import formatter
+    from depcheck.formats.text import color_wanted
 
     if output is None:
-        stream.write(formatter(settings.format, color=use_color(stream)).render(report))
+        stream.write(formatter(settings.format, color=color_wanted(stream, os.environ)).render(report))
         stream.flush()
         return
     text = formatter(settings.format, color=False).render(report)
@@ -137,6 +133,8 @@ def write_report(report: Report, settings: Settings, *, output: Path | None, str
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"-o {output}: cannot write the report: {exc.strerror or exc}") from exc
-    summary = formatter("text", color=use_color(sys.stderr)).render(report).rstrip("\n").splitlines()
+    summary = (
+        formatter("text", color=color_wanted(sys.stderr, os.environ)).render(report).rstrip("\n").splitlines()
+    )
     if summary:
         print(summary[-1], file=sys.stderr)

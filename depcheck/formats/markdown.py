@@ -12,11 +12,12 @@ import re
 
 from depcheck.formats.interface import Formatter, ordered_findings
 from depcheck.formats.links import rule_help_uri
+from depcheck.formats.text import one_line
 from depcheck.formats.wording import NOT_VERIFIED, fix_text, summary
 from depcheck.report import Report
 
-HEADER = "| Severity | File | Line | Rule | Dependency | Found | Suggested |"
-DIVIDER = "|---|---|---:|---|---|---|---|"
+HEADER = "| Severity | File | Line | Rule | Dependency | Found | Suggested | Message |"
+DIVIDER = "|---|---|---:|---|---|---|---|---|"
 
 _BACKTICKS = re.compile(r"`+")
 _LINE_BREAKS = re.compile(r"\r\n|\r|\n")
@@ -62,6 +63,7 @@ class MarkdownFormatter(Formatter):
                 code(finding.name),
                 code(finding.current),
                 code(fix_text(finding)),
+                _cell(one_line(finding.message)),
             )
             lines.append("| " + " | ".join(cells) + " |")
         return "\n".join(lines) + "\n"
