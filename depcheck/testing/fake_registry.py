@@ -2,7 +2,7 @@
 
 :class:`FakeRegistry` is an ``aiohttp.web.Application`` served on ``127.0.0.1`` (port 0 unless
 given). Out of the box it serves the recorded PyPI Simple API answers in
-``<cassettes>/pypi/<name>.json`` at ``/simple/<name>/``: PEP 691 JSON when the request accepts it,
+``<cassettes>/pypi/<name>.json`` (or ``<name>.json.gz``) at ``/simple/<name>/``: PEP 691 JSON when the request accepts it,
 else a PEP 503 HTML page rendered from the same data (``data-yanked``,
 ``data-requires-python``), with an ``ETag`` and ``304 Not Modified`` for ``If-None-Match``, and a
 301 to the normalised URL for a name that is not normalised (as PyPI does). A project that has no
@@ -39,6 +39,7 @@ import argparse
 import asyncio
 import contextlib
 import fnmatch
+import gzip
 import hashlib
 import html
 import importlib
@@ -129,9 +130,13 @@ class RegistryState:
             if name in self.projects:
                 return self.projects[name]
         path = self.cassettes / "pypi" / f"{name}.json"
-        if not path.is_file():
+        packed = path.with_name(f"{name}.json.gz")
+        if path.is_file():
+            data = json.loads(path.read_bytes())
+        elif packed.is_file():
+            data = json.loads(gzip.decompress(packed.read_bytes()))
+        else:
             return None
-        data = json.loads(path.read_text(encoding="utf-8"))
         headers_path = path.with_name(f"{name}.headers.json")
         headers = json.loads(headers_path.read_text(encoding="utf-8")) if headers_path.is_file() else {}
         with self.lock:
@@ -418,6 +423,20 @@ def render_html(data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+_RENDERED: dict[tuple[int, bool], tuple[dict[str, Any], bytes]] = {}
+
+
+def _rendered(data: dict[str, Any], as_json: bool) -> bytes:
+    """The body for ``data``, rendered once per data object (benchmarks ask for the same pages often)."""
+    key = (id(data), as_json)
+    cached = _RENDERED.get(key)
+    if cached is not None and cached[0] is data:
+        return cached[1]
+    body = json.dumps(data, sort_keys=True).encode() if as_json else render_html(data).encode()
+    _RENDERED[key] = (data, body)
+    return body
+
+
 def _etag(body: bytes) -> str:
     return '"' + hashlib.md5(body, usedforsecurity=False).hexdigest() + '"'
 
@@ -432,12 +451,12 @@ async def _simple_project(request: web.Request) -> web.StreamResponse:
     if found is None:
         return web.Response(status=404, text="404 Not Found", content_type="text/plain")
     data, recorded = found
-    if _accepts_json(request.headers.get("Accept", "")):
-        body = json.dumps(data, sort_keys=True).encode()
+    as_json = _accepts_json(request.headers.get("Accept", ""))
+    body = _rendered(data, as_json)
+    if as_json:
         content_type = recorded.get("content-type", SIMPLE_JSON)
         etag = recorded["etag"] if "etag" in recorded else _etag(body)
     else:
-        body = render_html(data).encode()
         content_type = "text/html; charset=utf-8"
         etag = _etag(body) if recorded.get("etag", True) is not None else None
     headers = {"Content-Type": content_type}
@@ -455,8 +474,8 @@ async def _simple_redirect(request: web.Request) -> web.StreamResponse:
 async def _simple_root(request: web.Request) -> web.StreamResponse:
     registry = request.app[REGISTRY_KEY]
     recorded = {
-        path.name.removesuffix(".json")
-        for path in (registry.state.cassettes / "pypi").glob("*.json")
+        path.name.removesuffix(".gz").removesuffix(".json")
+        for path in (registry.state.cassettes / "pypi").glob("*.json*")
         if not path.name.endswith(".headers.json")
     }
     names = sorted(recorded | set(registry.state.projects))
