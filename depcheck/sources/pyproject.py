@@ -14,6 +14,11 @@ a ``VERSION`` span over its raw content. When the raw text differs from the deco
 the part a fix would rewrite (an escape such as ``\\"`` or ``\\u00e9``), the location keeps the
 line and column of the string but carries no span: offsets computed on the value would not fit
 the file, and rewriting escaped text is not a safe fix.
+
+A ``# depcheck: ignore[...]`` comment applies to the entries on its line (for Poetry, the key's
+line too). ``[tool.uv.sources]`` applies to every PEP 508 entry of the file with that name; its
+``extra``/``group`` conditions are not honoured, and a list of sources (chosen by marker) makes
+the entry ``unresolved``.
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ from depcheck.model import (
 )
 from depcheck.rules import invalid
 from depcheck.sources.document import Document
+from depcheck.sources.ignores import parse_ignore_comment
 from depcheck.sources.interface import ParseContext, Source
 from depcheck.sources.pep508 import marker_start, requirement_dependency
 from depcheck.sources.poetry_constraints import PoetryConstraintError, poetry_specifier
@@ -56,8 +62,6 @@ from depcheck.sources.toml_positions import (
 
 logger = logging.getLogger(__name__)
 
-# A private copy of the inline-ignore syntax (DESIGN.md), kept until a shared parser exists.
-_IGNORE = re.compile(r"#\s*depcheck:\s*ignore(?:\[([^\]]*)\])?")
 _TOML_ERROR_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _EDITABLE = re.compile(r"-e\s+|--editable(?:\s+|=)")
@@ -115,16 +119,6 @@ def _toml_error(document: Document, exc: tomllib.TOMLDecodeError) -> Finding:
     else:  # "(at end of document)": point at the last line that holds anything
         line, column = document.line_of(max(len(document.text.rstrip()) - 1, 0)), 1
     return invalid(Location(file=document.path, line=line, column=column), f"not valid TOML: {message}")
-
-
-def _ignore_rules(comment: str) -> frozenset[str] | None:
-    """The rules an inline ``# depcheck: ignore[...]`` silences (empty: all), ``None`` if none."""
-    match = _IGNORE.search(comment)
-    if match is None:
-        return None
-    if match.group(1) is None:
-        return frozenset()
-    return frozenset(rule.strip() for rule in match.group(1).split(",") if rule.strip())
 
 
 def _dotted(path: KeyPath) -> str:
@@ -259,7 +253,7 @@ class _Reader:
         silenced: frozenset[str] | None = None
         for line in sorted(lines):
             for comment in self.comments.get(line, ()):
-                rules = _ignore_rules(comment)
+                rules = parse_ignore_comment(comment)
                 if rules is None:
                     continue
                 if not rules or silenced == frozenset():

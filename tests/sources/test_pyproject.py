@@ -454,6 +454,26 @@ def test_poetry_dev_dependencies_and_groups() -> None:
     assert spanned(document, ruff) == b"0.5.0"
 
 
+def test_poetry_dependency_written_as_a_sub_table() -> None:
+    document, result = parse(
+        "[tool.poetry.dependencies.foo]  # depcheck: ignore[ranged]\n"
+        'version = "^1.0"\n'
+        'extras = ["x"]\n'
+        "\n"
+        "[tool.poetry.dependencies.bar]\n"
+        'git = "git@github.example:org/bar.git"\n'
+    )
+    assert result.findings == ()
+    foo = only(result, "foo")
+    assert (foo.text, foo.specifier, foo.extras) == ("^1.0", ">=1.0,<2.0", ("x",))
+    assert where(foo) == (2, 12, "tool.poetry.dependencies")
+    assert spanned(document, foo) == b"^1.0"
+    assert foo.ignored_rules == frozenset({"ranged"})
+    bar = only(result, "bar")
+    assert bar.url == "git+git@github.example:org/bar.git"
+    assert where(bar) == (5, 1, "tool.poetry.dependencies")
+
+
 def test_poetry_named_source_sets_the_index() -> None:
     _document, result = parse(
         '[[tool.poetry.source]]\nname = "corp"\nurl = "https://index.example/simple"\n'
