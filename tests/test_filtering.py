@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import pytest
 
@@ -10,6 +10,9 @@ from depcheck.config import Config, Override, PathPatterns, PyprojectDependencie
 from depcheck.filtering import accepts_bounded, apply_config, lower_bound, tag_allowed
 from depcheck.model import Dependency, Ecosystem, Finding, Location, Severity
 from depcheck.rules import RULES, STATIC_RULES, check_static
+from depcheck.sources.document import Document
+from depcheck.sources.interface import MemoryFileReader, ParseContext
+from depcheck.sources.pyproject import PyprojectSource
 
 
 def pypi(
@@ -370,3 +373,37 @@ def test_bounded_mode_ignores_requirements_files() -> None:
     ranged = pypi("httpx>=0.27", "httpx", ">=0.27", file="requirements.txt")
 
     assert not accepts_bounded(ranged, PyprojectDependencies.BOUNDED)
+
+
+def test_real_pyproject_in_bounded_mode_with_an_ignore_comment() -> None:
+    text = (
+        "[project]\n"
+        'name = "lib"\n'
+        "dependencies = [\n"
+        '    "httpx>=0.27",\n'
+        '    "rich<14",\n'
+        "]\n"
+        "[project.optional-dependencies]\n"
+        'test = ["pytest>=8"]  # depcheck: ignore[ranged]\n'
+    )
+    document = Document.from_text("pyproject.toml", text)
+    parsed = PyprojectSource().parse(
+        document, PurePath("pyproject.toml"), ParseContext(reader=MemoryFileReader({}))
+    )
+    findings = audit(*parsed.dependencies)
+
+    kept = apply_config(
+        findings,
+        Config(pyproject_dependencies=PyprojectDependencies.BOUNDED),
+        dependencies=parsed.dependencies,
+    )
+
+    assert summary(kept) == [
+        (
+            "ranged",
+            "pyproject.toml",
+            5,
+            "error",
+            "rich is constrained to a range (<14), not one exact version",
+        )
+    ]
