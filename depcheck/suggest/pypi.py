@@ -1,0 +1,176 @@
+"""Pure: which exact PyPI version to write, given what the index published.
+
+:func:`suggest_version` takes the newest release that an installer would take today for this
+project and this policy: it has files, is not yanked (PEP 592: pip skips yanked releases unless
+pinned), is not a pre-release or dev release unless allowed, fits the target Python, is older
+than ``policy.min_age`` when one is given, and satisfies the author's existing range unless
+``policy.strategy`` is ``LATEST``.
+
+**The target Python** is ``policy.python`` (``--python``), else the lowest Python the project's
+own ``requires-python`` allows, else the running interpreter. The lowest, because a project that
+declares ``requires-python = ">=3.11"`` promises to work on 3.11: a release that needs 3.12 would
+break that promise for its 3.11 users, while one that runs on 3.11 runs on the newer ones too
+(ranges in the wild are lower bounds, with an occasional upper cap that the lowest target also
+respects). The target is a minor line: a release fits when one of its non-yanked files declares
+no ``requires-python`` or one that admits the target or a later patch of the same minor
+(``cryptography``'s ``>=3.9,!=3.9.0,!=3.9.1`` fits 3.9, since 3.9 users can take a patch); an unparsable ``requires-python`` counts as fitting, as pip
+ignores it too.
+
+A release whose upload time is unknown (an HTML-only index) is dropped when ``min_age`` is set:
+a cooldown that cannot be checked is not granted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+from collections.abc import Iterator
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import InvalidVersion, Version
+
+from depcheck.policy import Policy, Strategy, running_python
+from depcheck.registries.interface import ProjectFacts, Release
+
+logger = logging.getLogger(__name__)
+
+_PYTHON_MINORS = {2: range(7, 8), 3: range(0, 40)}
+_MICROS = range(0, 30)
+
+
+@functools.lru_cache(maxsize=256)
+def lowest_python(requires_python: str) -> Version | None:
+    """The lowest ``X.Y.Z`` (CPython 2.7 or 3.x) that ``requires_python`` allows, or ``None``.
+
+    ``">=3.11"`` -> ``3.11.0``; ``">3.9"`` -> ``3.9.1``; ``">=3.9, !=3.9.0"`` -> ``3.9.1``.
+    """
+    try:
+        allowed = SpecifierSet(requires_python)
+    except InvalidSpecifier:
+        logger.debug("cannot read requires-python %r; using the running interpreter", requires_python)
+        return None
+    for major, minors in _PYTHON_MINORS.items():
+        for minor in minors:
+            for micro in _MICROS:
+                candidate = Version(f"{major}.{minor}.{micro}")
+                if allowed.contains(candidate, prereleases=True):
+                    return candidate
+    return None
+
+
+def target_python(policy: Policy, requires_python: str | None) -> Version:
+    """``policy.python``, else the lowest Python ``requires_python`` allows, else the running one."""
+    if policy.python is not None:
+        return policy.python
+    if requires_python:
+        lowest = lowest_python(requires_python)
+        if lowest is not None:
+            return lowest
+    return running_python()
+
+
+@functools.lru_cache(maxsize=4096)
+def _allows(requires_python: str, target: Version) -> bool:
+    """Whether ``requires_python`` admits ``target`` or a later patch release of its minor line."""
+    try:
+        allowed = SpecifierSet(requires_python)
+    except InvalidSpecifier:
+        return True  # pip ignores an invalid requires-python (with a warning); so do we
+    return any(
+        allowed.contains(Version(f"{target.major}.{target.minor}.{micro}"), prereleases=True)
+        for micro in range(target.micro, max(_MICROS.stop, target.micro + 1))
+    )
+
+
+def fits_python(release: Release, target: Version) -> bool:
+    """Whether one of ``release``'s installable files accepts Python ``target``."""
+    files = [file for file in release.files if not file.yanked] or list(release.files)
+    if not files:
+        return release.requires_python is None or _allows(release.requires_python, target)
+    return any(file.requires_python is None or _allows(file.requires_python, target) for file in files)
+
+
+def _range(specifier: str) -> SpecifierSet | None:
+    """The author's range to stay inside, or ``None`` (no specifier, an exact pin, or unreadable)."""
+    if not specifier:
+        return None
+    try:
+        specifiers = SpecifierSet(specifier)
+    except InvalidSpecifier:
+        logger.debug("ignoring unreadable specifier %r", specifier)
+        return None
+    clauses = list(specifiers)
+    if len(clauses) == 1 and (
+        clauses[0].operator == "==="
+        or (clauses[0].operator == "==" and not clauses[0].version.endswith(".*"))
+    ):
+        return None  # an exact pin is not a range to keep; the question is what to move it to
+    return specifiers
+
+
+def parsed_releases(facts: ProjectFacts) -> Iterator[tuple[Version, Release]]:
+    """Every release whose version is PEP 440, with its parsed version (others are skipped)."""
+    for text, release in facts.releases.items():
+        try:
+            yield Version(text), release
+        except InvalidVersion:
+            logger.debug("%s: skipping version %r: not PEP 440", facts.name, text)
+
+
+def candidates(
+    facts: ProjectFacts,
+    *,
+    current_specifier: str,
+    policy: Policy,
+    requires_python: str | None,
+    allow_prerelease: bool,
+) -> list[tuple[Version, Release]]:
+    """Every release :func:`suggest_version` may choose from, oldest first."""
+    target = target_python(policy, requires_python)
+    keep = _range(current_specifier) if policy.strategy is Strategy.RANGE else None
+    cutoff = policy.now - policy.min_age if policy.min_age is not None else None
+    chosen = []
+    for version, release in parsed_releases(facts):
+        if not release.files or release.yanked:
+            continue
+        if version.is_prerelease and not allow_prerelease:
+            continue
+        if keep is not None and not keep.contains(version, prereleases=True):
+            continue
+        if cutoff is not None and (release.upload_time is None or _aware(release.upload_time) > cutoff):
+            continue
+        if not fits_python(release, target):
+            continue
+        chosen.append((version, release))
+    chosen.sort(key=lambda pair: pair[0])
+    return chosen
+
+
+def suggest_version(
+    facts: ProjectFacts,
+    *,
+    current_specifier: str,
+    policy: Policy,
+    requires_python: str | None,
+    allow_prerelease: bool,
+) -> str | None:
+    """The exact version to write (as the index spells it), or ``None`` when no release qualifies.
+
+    ``current_specifier`` is the range written today (``""`` for none); an exact pin counts as no
+    range. ``requires_python`` is the project's own ``requires-python`` (see the module docstring
+    for how the target Python is chosen). ``allow_prerelease`` admits pre- and dev releases
+    (callers pass true when the pin or range already names one).
+    """
+    chosen = candidates(
+        facts,
+        current_specifier=current_specifier,
+        policy=policy,
+        requires_python=requires_python,
+        allow_prerelease=allow_prerelease,
+    )
+    return chosen[-1][1].version if chosen else None
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
