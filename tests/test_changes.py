@@ -10,6 +10,7 @@ import pytest
 from depcheck.changes import ChangesError, changed_lines, filter_changed, parse_unified_diff, touches
 from depcheck.model import Dependency, Ecosystem, Finding, Location, Role, Severity, Span, SpanRole
 from depcheck.rules import check_static
+from depcheck.sources.dockerfile import DockerfileSource
 from depcheck.sources.document import Document
 from depcheck.sources.interface import LocalFileReader, ParseContext
 from depcheck.sources.pyproject import PyprojectSource
@@ -144,6 +145,21 @@ def test_arg_that_feeds_a_from_counts_as_touching_it(repo: Path) -> None:
         ),
         changed,
     )
+
+
+def test_arg_that_feeds_a_from_with_the_real_dockerfile_parser(repo: Path) -> None:
+    write(repo / "Dockerfile", "ARG PY=3.13-slim\nFROM python:${PY}\nFROM node:20.11.1 AS web\nRUN true\n")
+    document = Document.from_bytes("Dockerfile", (repo / "Dockerfile").read_bytes())
+    parsed = DockerfileSource().parse(
+        document, PurePath(repo / "Dockerfile"), ParseContext(reader=LocalFileReader(repo))
+    )
+    images = {dependency.name: dependency for dependency in parsed.dependencies}
+
+    changed = changed_lines(repo, "HEAD")
+
+    assert images["python"].location.line == 2
+    assert touches(images["python"], changed)
+    assert not touches(images["node"], changed)
 
 
 def test_finding_follows_its_dependency_span(repo: Path) -> None:
