@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from depcheck.discovery import Discovered, Excluder, discover
-from depcheck.model import Dependency, Finding, Location, ParseResult
+from depcheck.model import Dependency, Finding, Location, ParseResult, Role
 from depcheck.policy import Policy
 from depcheck.report import Checked, Report
 from depcheck.rules import check_static, invalid
