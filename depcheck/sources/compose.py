@@ -1,0 +1,261 @@
+"""Compose files: the image each service runs (``services.<name>.image``).
+
+The file is read with PyYAML's node API (``yaml.compose`` with the safe loader) rather than
+``yaml.safe_load``, because nodes keep their start and end marks: the character offset of every
+scalar, so that a reference is reported on its line and a fix rewrites exactly its text (the
+content inside the quotes for a quoted scalar). Anchors, aliases and merge keys (``<<: *base``,
+``<<: [*a, *b]``) are followed; an image that several services inherit from one anchor is one
+text in the file and is reported once, at the anchor.
+
+Compose interpolation is applied to the image: ``$VAR``, ``${VAR}``, ``${VAR:-default}``,
+``${VAR-default}``, ``${VAR:?message}``, ``${VAR?message}`` and ``$$`` for a literal ``$``, with
+values from ``ParseContext.environ`` (empty unless the caller passes one) and defaults otherwise.
+A variable with neither makes the reference unresolved. When the whole reference, or its whole
+tag, is written in one piece (a literal, or one ``${VAR:-default}`` default), that text is the fix
+span; otherwise there is none.
+
+A service with a ``build:`` section builds its image locally, so its ``image:`` names the
+result, not something to pull: it is skipped, and so is any other service running an image that
+a service of the file builds.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import PurePath
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from depcheck.model import Dependency, Ecosystem, FileKind, Finding, Location, ParseResult, Role
+from depcheck.rules import invalid
+from depcheck.sources.document import Document
+from depcheck.sources.expansion import COMPOSE, ExpansionSyntaxError, Sourced, UnresolvedVariable, expand
+from depcheck.sources.ignores import parse_ignore_comment
+from depcheck.sources.image import InvalidImageReference, fix_span, image_dependency, parse_image_ref
+from depcheck.sources.interface import ParseContext, Source
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["ComposeSource"]
+
+_PATTERNS = ("docker-compose*.yml", "docker-compose*.yaml", "compose*.yml", "compose*.yaml")
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_STRING_TAG = "tag:yaml.org,2002:str"
+_NULL_TAG = "tag:yaml.org,2002:null"
+_MAX_MERGE_DEPTH = 64
+"""Merge keys nested deeper than this are taken for a cycle (an alias of an enclosing anchor)."""
+
+
+class ComposeSource(Source):
+    """``docker-compose*.yml``, ``docker-compose*.yaml``, ``compose*.yml`` and ``compose*.yaml``."""
+
+    kind = FileKind.COMPOSE
+
+    def claims(self, path: PurePath) -> bool:
+        return any(fnmatch.fnmatchcase(path.name, pattern) for pattern in _PATTERNS)
+
+    def parse(self, document: Document, path: PurePath, context: ParseContext) -> ParseResult:
+        return _Parser(document, context).parse()
+
+
+@dataclass(frozen=True)
+class _Service:
+    name: str
+    image: Node | None
+    builds: bool
+
+
+class _Parser:
+    def __init__(self, document: Document, context: ParseContext) -> None:
+        self.document = document
+        self.context = context
+        self.findings: list[Finding] = []
+
+    def parse(self) -> ParseResult:
+        try:
+            root = yaml.compose(self.document.text, Loader=yaml.SafeLoader)
+        except yaml.MarkedYAMLError as exc:
+            # Syntax errors, and "expected a single document" for a file with several documents.
+            mark = exc.problem_mark or exc.context_mark
+            line = self.document.line_of(mark.index) if mark is not None else 1
+            reason = " ".join(part for part in (exc.context, exc.problem) if part)
+            return self._only(self.document.line_location(line), f"invalid YAML: {reason}")
+        except yaml.YAMLError as exc:  # the reader rejects control characters without a mark
+            return self._only(self.document.line_location(1), f"invalid YAML: {exc}")
+        if root is None:
+            return ParseResult()
+        if not isinstance(root, MappingNode):
+            return self._only(self._location(root), "a compose file must be a mapping (services: ...)")
+        services_node = _items(root).get("services")
+        if services_node is None or _is_null(services_node[1]):
+            return ParseResult()
+        services_value = services_node[1]
+        if not isinstance(services_value, MappingNode):
+            return self._only(
+                self._location(services_value), "services must be a mapping of service names to services"
+            )
+        services = list(self._services(services_value))
+        built = {
+            text
+            for service in services
+            if service.builds and service.image is not None
+            for text in [self._literal(service.image)]
+            if text is not None
+        }
+        dependencies: list[Dependency] = []
+        seen: set[int] = set()
+        for service in services:
+            image = service.image
+            if image is None or service.builds or id(image) in seen:
+                continue
+            seen.add(id(image))
+            if self._literal(image) in built:
+                continue  # the image another service of this file builds
+            dependency = self._dependency(service.name, image)
+            if dependency is not None:
+                dependencies.append(dependency)
+        return ParseResult(dependencies=tuple(dependencies), findings=tuple(self.findings))
+
+    def _only(self, location: Location, reason: str) -> ParseResult:
+        return ParseResult(findings=(invalid(location, reason, Ecosystem.DOCKER),))
+
+    def _services(self, services: MappingNode) -> Iterator[_Service]:
+        for name, (_, node) in _items(services).items():
+            if _is_null(node):
+                continue  # "web:" with nothing under it; compose rejects it, nothing to check here
+            if not isinstance(node, MappingNode):
+                self._invalid(node, f"services.{name} must be a mapping")
+                continue
+            fields = _items(node)
+            image = fields.get("image")
+            yield _Service(name=name, image=image[1] if image else None, builds="build" in fields)
+
+    def _dependency(self, service: str, node: Node) -> Dependency | None:
+        section = f"services.{service}"
+        if not isinstance(node, ScalarNode) or node.tag != _STRING_TAG:
+            self._invalid(node, f"{section}.image must be a string")
+            return None
+        source = self._scalar(node)
+        start = source.first_offset()
+        if start is None:
+            start = node.start_mark.index
+        ignored = self._ignored(node)
+        try:
+            resolved = expand(source, self._value, COMPOSE, _missing)
+        except UnresolvedVariable as exc:
+            return image_dependency(
+                self.document,
+                start,
+                start + len(source),
+                node.value,
+                role=Role.IMAGE,
+                section=section,
+                span_role=None,
+                unresolved=exc.reason,
+                ignored_rules=ignored,
+            )
+        except ExpansionSyntaxError as exc:
+            self._invalid(node, f"{section}.image: {exc}")
+            return None
+        if not resolved.text:
+            self._invalid(node, f"{section}.image {node.value!r} is an empty image name")
+            return None
+        try:
+            image = parse_image_ref(resolved.text)
+        except InvalidImageReference as exc:
+            self._invalid(node, f"{section}.image: {exc}")
+            return None
+        span, span_role = fix_span(self.document, resolved, image)
+        return image_dependency(
+            self.document,
+            start,
+            start + len(source),
+            image.reference,
+            role=Role.IMAGE,
+            section=section,
+            span_role=span_role,
+            span=span,
+            ignored_rules=ignored,
+        )
+
+    def _scalar(self, node: ScalarNode) -> Sourced:
+        """The scalar's value with document offsets when it is written as it reads."""
+        start, end = node.start_mark.index, node.end_mark.index
+        raw = self.document.text[start:end]
+        if node.style is None and raw == node.value:
+            return Sourced.at(node.value, start)
+        if node.style in ("'", '"') and raw[1:-1] == node.value:
+            return Sourced.at(node.value, start + 1)
+        # Escapes, folded lines or a block scalar: the value is right, its positions are not.
+        return Sourced.detached(node.value)
+
+    def _literal(self, node: Node) -> str | None:
+        """The image text with defaults applied, for matching built images; ``None`` if unknown."""
+        if not isinstance(node, ScalarNode) or node.tag != _STRING_TAG:
+            return None
+        try:
+            return expand(Sourced.detached(node.value), self._value, COMPOSE, _missing).text
+        except (UnresolvedVariable, ExpansionSyntaxError):
+            return None
+
+    def _value(self, name: str) -> Sourced | None:
+        value = self.context.environ.get(name)
+        return Sourced.detached(value) if value is not None else None
+
+    def _ignored(self, node: Node) -> frozenset[str] | None:
+        """A ``# depcheck: ignore[...]`` at the end of the image's line or alone on the line above."""
+        text = self.document.text
+        end = node.end_mark.index
+        line_end = text.find("\n", end)
+        rest = text[end : len(text) if line_end == -1 else line_end].strip()
+        if rest.startswith("#"):
+            found = parse_ignore_comment(rest)
+            if found is not None:
+                return found
+        line = self.document.line_of(node.start_mark.index)
+        if line > 1:
+            above_start = self.document.line_start(line - 1)
+            above = text[above_start : self.document.line_start(line)].strip()
+            if above.startswith("#"):
+                return parse_ignore_comment(above)
+        return None
+
+    def _location(self, node: Node) -> Location:
+        return self.document.location(node.start_mark.index)
+
+    def _invalid(self, node: Node, reason: str) -> None:
+        self.findings.append(invalid(self.document.location(node.start_mark.index), reason, Ecosystem.DOCKER))
+
+
+def _missing(name: str) -> str:
+    return f"${name} is not set and has no default (write ${{{name}:-default}}, or set {name})"
+
+
+def _is_null(node: Node) -> bool:
+    return isinstance(node, ScalarNode) and node.tag == _NULL_TAG
+
+
+def _items(node: MappingNode, depth: int = 0) -> dict[str, tuple[Node, Node]]:
+    """The mapping's entries by key, merge keys resolved the way YAML 1.1 defines them.
+
+    Keys written in the mapping win over merged ones; among merged mappings
+    (``<<: [*a, *b]``) the earlier wins.
+    """
+    explicit: dict[str, tuple[Node, Node]] = {}
+    merged: dict[str, tuple[Node, Node]] = {}
+    for key, value in node.value:
+        if key.tag == _MERGE_TAG:
+            if depth >= _MAX_MERGE_DEPTH:
+                continue
+            sources = value.value if isinstance(value, SequenceNode) else [value]
+            for source in sources:
+                if isinstance(source, MappingNode):
+                    for name, entry in _items(source, depth + 1).items():
+                        merged.setdefault(name, entry)
+        elif isinstance(key, ScalarNode):
+            explicit[str(key.value)] = (key, value)
+    return {**merged, **explicit}
