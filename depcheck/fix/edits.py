@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -205,6 +206,18 @@ def _hash_edit(
     return Edit(finding.location.file, options.span, old, new, finding)
 
 
+# Spans whose bytes are the dependency's text as written (a requirement, a Poetry version string),
+# give or take pip's backslash-newline joins: anything else means the file was edited between the
+# audit and this plan. Image spans are not compared: their text may be assembled from an ARG.
+_TEXT_SPANS = frozenset({SpanRole.REQUIREMENT, SpanRole.VERSION})
+_CONTINUATION = re.compile(rb"\\\r?\n")
+
+
+def _holds(old: bytes, text: str) -> bool:
+    expected = text.encode("utf-8")
+    return old == expected or _CONTINUATION.sub(b"", old) == expected
+
+
 def _target(finding: Finding) -> tuple[Span, str]:
     """The span and replacement of ``finding``; :class:`Unfixable` when either is missing."""
     if finding.replacement is None:
@@ -233,9 +246,7 @@ def edits_for(finding: Finding, raw: bytes, hashes: HashLookup | None = None) ->
     old = raw[span.start : span.end]
     dependency = finding.dependency
     role = finding.location.span_role
-    # A requirement span holds exactly the dependency's text (name, extras, specifier): anything
-    # else means the file was edited between the audit and this plan.
-    if role is SpanRole.REQUIREMENT and dependency is not None and old != dependency.text.encode("utf-8"):
+    if role in _TEXT_SPANS and dependency is not None and not _holds(old, dependency.text):
         raise Unfixable(
             f"{path} changed since it was read: line {line_at(raw, span.start)} no longer holds "
             f"{dependency.text!r} (found {_shown(old)})",
