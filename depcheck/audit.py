@@ -8,12 +8,13 @@ so a single bad file never stops an audit; only a bad command line (a missing pa
 from __future__ import annotations
 
 import abc
+import dataclasses
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from depcheck.discovery import Discovered, Excluder, discover
+from depcheck.discovery import Discovered, Excluded, discover
 from depcheck.model import Dependency, Finding, Location, ParseResult, Role
 from depcheck.policy import Policy
 from depcheck.report import Checked, Report
@@ -52,7 +53,7 @@ class AuditOptions:
     static: bool = False
     build_args: Mapping[str, str] = field(default_factory=dict)
     environ: Mapping[str, str] = field(default_factory=dict)
-    excludes: tuple[Excluder, ...] = ()
+    excluded: Excluded | None = None
     policy: Policy = field(default_factory=Policy)
 
 
@@ -77,7 +78,7 @@ def parse_file(item: Discovered, reader: FileReader, context: ParseContext) -> P
             files=(shown,),
         )
     try:
-        return item.source.parse(document, item.path, context)
+        result = item.source.parse(document, item.path, context)
     except Exception as exc:
         # A parser bug must not end the audit or pass silently: log the traceback for a bug
         # report and show the file as invalid.
@@ -86,6 +87,9 @@ def parse_file(item: Discovered, reader: FileReader, context: ParseContext) -> P
             findings=(invalid(_file_location(shown, 1), f"depcheck could not parse this file: {exc!r}"),),
             files=(shown,),
         )
+    if shown not in result.files:
+        result = dataclasses.replace(result, files=(shown, *result.files))
+    return result
 
 
 def _file_location(shown: str, line: int) -> Location:
@@ -118,7 +122,11 @@ async def run_audit(
     discovered: Sequence[Discovered] | None = None,
 ) -> Report:
     """Audit ``options.paths``; without a verifier (or with ``static``) only registry-free rules run."""
-    items = list(discovered) if discovered is not None else discover(list(options.paths), options.excludes)
+    items = (
+        list(discovered)
+        if discovered is not None
+        else discover(list(options.paths), options.excluded or (lambda _path, _is_dir: False))
+    )
     results = []
     for item in items:
         file_reader = reader or LocalFileReader(root=repository_root(item.path))
@@ -144,6 +152,8 @@ async def run_audit(
         for dependency in sorted(
             dependencies, key=lambda d: (d.location.file, d.location.line, d.location.column)
         )
+        # An interpreter constraint (requires-python) steers suggestions; it is not a dependency.
+        if dependency.role is not Role.INTERPRETER
     )
     return Report(
         files=tuple(sorted(files)),

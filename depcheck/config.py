@@ -306,7 +306,15 @@ def find_config(start: Path, *, cwd: Path | None = None) -> tuple[Path, dict[str
             return candidate, _read_toml(candidate, here), ""
         candidate = folder / PYPROJECT_FILE
         if candidate.is_file():
-            table = _tool_table(_read_toml(candidate, here), candidate, here)
+            try:
+                document = _read_toml(candidate, here)
+            except ConfigError as exc:
+                # A broken pyproject.toml is also a file under audit, where it is reported as an
+                # `invalid` finding with its line; stopping the whole audit for it would hide every
+                # other finding. Only a broken depcheck.toml or --config file stops the run.
+                logger.warning("%s; its [tool.depcheck] settings (if any) are not applied", exc)
+                document = {}
+            table = _tool_table(document, candidate, here)
             if table is not None:
                 return candidate, table, "tool.depcheck."
         # A `.git` folder (or the `.git` file of a worktree or submodule) marks the repository's

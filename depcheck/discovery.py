@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,24 +71,15 @@ def _gitignore(directory: Path) -> pathspec.GitIgnoreSpec | None:
     return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
-class Excluder:
-    """``--exclude`` and configuration globs, matched gitignore-style against paths below ``base``."""
-
-    def __init__(self, patterns: Iterable[str], base: Path) -> None:
-        self.base = base.resolve()
-        self.spec = pathspec.GitIgnoreSpec.from_lines(list(patterns))
-
-    def excluded(self, path: Path, is_dir: bool = False) -> bool:
-        try:
-            relative = path.resolve().relative_to(self.base).as_posix()
-        except ValueError:
-            return False
-        if is_dir:
-            relative += "/"
-        return self.spec.match_file(relative)
+Excluded = Callable[[Path, bool], bool]
+"""Whether a path (a folder when the flag is true) is excluded by ``--exclude`` or configuration."""
 
 
-def _walk(root: Path, excluders: Sequence[Excluder]) -> Iterator[Path]:
+def _never(_path: Path, _is_dir: bool) -> bool:
+    return False
+
+
+def _walk(root: Path, excluded: Excluded) -> Iterator[Path]:
     """Every file below ``root`` that no ignore rule removes, in a stable (sorted) order."""
     stack: list[tuple[Path, list[tuple[Path, pathspec.GitIgnoreSpec]]]] = [(root, [])]
     while stack:
@@ -107,7 +98,7 @@ def _walk(root: Path, excluders: Sequence[Excluder]) -> Iterator[Path]:
                 is_dir = entry.is_dir(follow_symlinks=False)
             except OSError:
                 is_dir = False
-            if _ignored(path, is_dir, ignores) or any(ex.excluded(path, is_dir) for ex in excluders):
+            if _ignored(path, is_dir, ignores) or excluded(path, is_dir):
                 continue
             if is_dir:
                 if entry.name in SKIPPED_DIRS or _is_virtualenv(path):
@@ -125,7 +116,7 @@ def _ignored(path: Path, is_dir: bool, ignores: Sequence[tuple[Path, pathspec.Gi
     return False
 
 
-def discover(paths: Sequence[Path], excludes: Sequence[Excluder] = ()) -> list[Discovered]:
+def discover(paths: Sequence[Path], excluded: Excluded = _never) -> list[Discovered]:
     """The dependency files under ``paths``; files named directly are always included."""
     found: list[Discovered] = []
     seen: set[Path] = set()
@@ -134,7 +125,7 @@ def discover(paths: Sequence[Path], excludes: Sequence[Excluder] = ()) -> list[D
             raise DiscoveryError(f"{given}: no such file or directory")
         if given.is_dir():
             candidates: Iterable[tuple[Path, Source | None]] = (
-                (path, claimant(path)) for path in sorted(_walk(given, excludes))
+                (path, claimant(path)) for path in sorted(_walk(given, excluded))
             )
         else:
             candidates = [(given, source_for_explicit(given))]

@@ -1,55 +1,40 @@
 """What the subcommands share: settings from the command line and configuration, the registry
 clients, and writing a report.
 
-The command line wins over the configuration file, which wins over the built-in defaults.
+The command line wins over the configuration file, which wins over the built-in defaults. Every
+error here is a usage error (exit 2): a bad option, an unreadable configuration, a bad baseline,
+a ``--changed-since`` ref that does not exist.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import datetime as dt
+import dataclasses
 import logging
 import os
-import re
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from packaging.version import InvalidVersion, Version
-
 from depcheck.audit import AuditOptions
-from depcheck.discovery import Excluder
+from depcheck.baseline import BaselineError, apply_baseline, load_baseline, write_baseline
+from depcheck.changes import ChangesError, changed_lines, filter_changed
+from depcheck.config import Config, ConfigError, load_config
 from depcheck.errors import UsageError
+from depcheck.filtering import apply_config
 from depcheck.model import Severity
-from depcheck.policy import Policy, Strategy
 from depcheck.report import Report
+from depcheck.rules import STATIC_RULES
 from depcheck.verify import RegistryVerifier
 
 logger = logging.getLogger(__name__)
 
-_DURATION = re.compile(r"^\s*(\d+)\s*([smhdw]?)\s*$")
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "": 86400}
-
-
-def parse_duration(text: str) -> dt.timedelta:
-    """``7d``, ``12h``, ``2w``, ``30m``, ``45s``; a bare number counts days."""
-    match = _DURATION.match(text)
-    if match is None:
-        raise UsageError(f"--min-age: {text!r} is not a duration such as 7d, 12h or 2w")
-    return dt.timedelta(seconds=int(match.group(1)) * _UNITS[match.group(2)])
-
-
-def parse_python(text: str) -> Version:
-    try:
-        return Version(text)
-    except InvalidVersion as exc:
-        raise UsageError(f"--python: {text!r} is not a Python version such as 3.12") from exc
-
 
 def parse_build_args(values: list[str]) -> dict[str, str]:
+    """``--build-arg NAME=VALUE`` options as a mapping; a malformed one is a usage error."""
     build_args = {}
     for value in values:
         name, equals, text = value.partition("=")
@@ -61,55 +46,108 @@ def parse_build_args(values: list[str]) -> dict[str, str]:
 
 @dataclass
 class Settings:
-    """One command's settings: the audit options plus how to report and fail."""
+    """One command's settings: the merged configuration and the audit options built from it."""
 
+    config: Config
     options: AuditOptions
-    fail_on: Severity | None = Severity.ERROR
-    format: str = "text"
-    index_url: str | None = None
-    docker_hub_url: str | None = None
-    offline: bool = False
-    cache_dir: Path | None = None
-    no_cache: bool = False
     args: argparse.Namespace = field(default_factory=argparse.Namespace)
+    cwd: Path = field(default_factory=Path.cwd)
+
+    @property
+    def fail_on(self) -> Severity | None:
+        return self.config.fail_on
+
+    @property
+    def format(self) -> str:
+        return self.config.format
+
+    @property
+    def offline(self) -> bool:
+        return bool(getattr(self.args, "offline", False))
+
+    @property
+    def no_cache(self) -> bool:
+        return bool(getattr(self.args, "no_cache", False))
+
+    @property
+    def cache_dir(self) -> Path | None:
+        value = getattr(self.args, "cache_dir", None)
+        return Path(value) if value else None
 
     def post_process(self, report: Report) -> Report:
-        """Configuration, ignores, ``--changed-since`` and the baseline, applied to a report."""
-        return report
+        """Configuration and ignores, then ``--changed-since``, then the baseline."""
+        dependencies = [checked.dependency for checked in report.dependencies]
+        findings = apply_config(
+            report.findings,
+            self.config,
+            dependencies=dependencies,
+            no_ignore_comments=bool(getattr(self.args, "no_ignore_comments", False)),
+            checked_rules=STATIC_RULES if report.static else None,
+            cwd=self.cwd,
+        )
+        since = getattr(self.args, "changed_since", None)
+        if since:
+            try:
+                changed = changed_lines(self.options.paths[0], since, cwd=self.cwd)
+            except ChangesError as exc:
+                raise UsageError(f"--changed-since: {exc}") from exc
+            findings = filter_changed(findings, changed)
+        write_to = getattr(self.args, "write_baseline", None)
+        if write_to:
+            write_baseline(Path(write_to), findings)
+            logger.info("recorded %d findings in the baseline %s", len(findings), write_to)
+        baseline_from = getattr(self.args, "baseline", None)
+        if baseline_from:
+            try:
+                baseline = load_baseline(Path(baseline_from))
+            except BaselineError as exc:
+                raise UsageError(str(exc)) from exc
+            match = apply_baseline(findings, baseline)
+            logger.info(
+                "baseline %s accepted %d findings; %d recorded findings no longer occur",
+                baseline_from,
+                len(match.known),
+                match.fixed,
+            )
+            findings = list(match.new)
+        return dataclasses.replace(report, findings=tuple(findings))
 
 
 def load_settings(args: argparse.Namespace) -> Settings:
-    """Settings from the parsed command line (and, where present, the configuration file)."""
+    """Settings from the parsed command line laid over the configuration file."""
+    cwd = Path.cwd()
     paths = tuple(Path(path) for path in (getattr(args, "paths", None) or ["."]))
     for path in paths:
         if not path.exists():
             raise UsageError(f"{path}: no such file or directory")
-    cwd = Path.cwd()
-    excludes = tuple(Excluder([pattern], cwd) for pattern in getattr(args, "exclude", []) or [])
-    policy = Policy(
-        python=parse_python(args.python) if getattr(args, "python", None) else None,
-        min_age=parse_duration(args.min_age) if getattr(args, "min_age", None) else None,
-        strategy=Strategy(args.strategy) if getattr(args, "strategy", None) else Strategy.RANGE,
-    )
+    explicit = getattr(args, "config", None)
+    try:
+        config = load_config(paths[0], Path(explicit) if explicit else None, cwd=cwd)
+        config = config.with_overrides(
+            cwd=cwd,
+            exclude=getattr(args, "exclude", None) or None,
+            min_age=getattr(args, "min_age", None),
+            python=getattr(args, "python", None),
+            index_url=getattr(args, "index_url", None),
+            docker_hub_url=getattr(args, "docker_hub_url", None),
+            fail_on=getattr(args, "fail_on", None),
+            strategy=getattr(args, "strategy", None),
+            format=getattr(args, "format", None),
+        )
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from exc
+
+    def excluded(path: Path, is_dir: bool) -> bool:
+        return config.is_excluded(path, is_dir=is_dir, cwd=cwd)
+
     options = AuditOptions(
         paths=paths,
         static=bool(getattr(args, "static", False)),
         build_args=parse_build_args(getattr(args, "build_arg", []) or []),
-        excludes=excludes,
-        policy=policy,
+        excluded=excluded,
+        policy=config.policy(),
     )
-    fail_on_text = getattr(args, "fail_on", None) or "error"
-    return Settings(
-        options=options,
-        fail_on=None if fail_on_text == "never" else Severity(fail_on_text),
-        format=getattr(args, "format", None) or "text",
-        index_url=getattr(args, "index_url", None),
-        docker_hub_url=getattr(args, "docker_hub_url", None) or os.environ.get("DEPCHECK_DOCKER_HUB_URL"),
-        offline=bool(getattr(args, "offline", False)),
-        cache_dir=Path(args.cache_dir) if getattr(args, "cache_dir", None) else None,
-        no_cache=bool(getattr(args, "no_cache", False)),
-        args=args,
-    )
+    return Settings(config=config, options=options, args=args, cwd=cwd)
 
 
 @contextlib.asynccontextmanager
@@ -133,8 +171,7 @@ def write_report(report: Report, settings: Settings, *, output: Path | None, str
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"-o {output}: cannot write the report: {exc.strerror or exc}") from exc
-    summary = (
-        formatter("text", color=color_wanted(sys.stderr, os.environ)).render(report).rstrip("\n").splitlines()
-    )
+    rendered = formatter("text", color=color_wanted(sys.stderr, os.environ)).render(report)
+    summary = rendered.rstrip("\n").splitlines()
     if summary:
         print(summary[-1], file=sys.stderr)
