@@ -195,7 +195,7 @@ def test_ignore_comment_silences_the_rules_it_names() -> None:
             "requirements.txt",
             2,
             "error",
-            "rich is constrained to a range (>=13), not one exact version",
+            "rich>=13 allows a range of versions; pin one exact version",
         ),
         ("unused-ignore", "requirements.txt", 2, "info", "ignore comment for unpinned silences nothing"),
     ]
@@ -404,6 +404,6 @@ def test_real_pyproject_in_bounded_mode_with_an_ignore_comment() -> None:
             "pyproject.toml",
             5,
             "error",
-            "rich is constrained to a range (<14), not one exact version",
+            "rich<14 allows a range of versions; pin one exact version",
         )
     ]

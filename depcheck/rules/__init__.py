@@ -262,7 +262,7 @@ def check_pypi_static(dependency: Dependency) -> list[Finding]:
             _finding(
                 dependency,
                 "ranged",
-                f"{dependency.name} is constrained to a range ({dependency.specifier}), not one exact version",
+                f"{dependency.text} allows a range of versions; pin one exact version",
             )
         ]
     return []
