@@ -53,6 +53,10 @@ _SECTIONS = ("global", "install")
 """Sections consulted, lowest precedence first: ``pip install`` reads ``[install]`` over ``[global]``."""
 
 
+SYSTEM_PIP_FILES = (Path("/etc/xdg/pip/pip.conf"), Path("/etc/pip.conf"))
+"""pip's global files read whatever ``$XDG_CONFIG_DIRS`` says (tests point this elsewhere)."""
+
+
 class IndexConfigError(Exception):
     """No index URL can be determined (pip is not installed and none was configured)."""
 
@@ -66,9 +70,7 @@ def pip_config_files(environ: Mapping[str, str] | None = None) -> list[Path]:
     home = Path(env.get("HOME") or Path.home())
     xdg_dirs = [part for part in (env.get("XDG_CONFIG_DIRS") or "/etc/xdg").split(os.pathsep) if part]
     files = [Path(directory) / "pip" / "pip.conf" for directory in xdg_dirs]
-    if Path("/etc/xdg") not in {Path(directory) for directory in xdg_dirs}:
-        files.append(Path("/etc/xdg/pip/pip.conf"))
-    files.append(Path("/etc/pip.conf"))
+    files += [path for path in SYSTEM_PIP_FILES if path not in files]
     if not (explicit and Path(explicit).exists()):
         xdg_home = Path(env["XDG_CONFIG_HOME"]) if env.get("XDG_CONFIG_HOME") else home / ".config"
         files += [home / ".pip" / "pip.conf", xdg_home / "pip" / "pip.conf"]

@@ -8,7 +8,8 @@ else a PEP 503 HTML page rendered from the same data (``data-yanked``,
 301 to the normalised URL for a name that is not normalised (as PyPI does). A project that has no
 cassette answers ``404``. ``<name>.headers.json`` beside a cassette gives the ``content-type`` and
 ``etag`` to send; an ``"etag": null`` there means "send none" (a mirror that offers no
-validators); no ``etag`` key means one is computed from the body.
+validators); no ``etag`` key means one is computed from the body. ``html_only=True`` serves HTML
+whatever the client accepts (an index that predates PEP 691).
 
 Use it from tests as ``async with FakeRegistry() as registry: registry.index_url``; from a test
 that runs the CLI in a subprocess as ``url, stop = FakeRegistry().run_in_thread()``; from a
@@ -110,6 +111,8 @@ class RegistryState:
     requests: list[RecordedRequest] = field(default_factory=list)
     projects: dict[str, tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=dict)
     """PyPI projects by normalised name: (Simple JSON data, headers); filled from cassettes lazily."""
+    html_only: bool = False
+    """Serve PEP 503 HTML whatever the client accepts (an index that predates PEP 691)."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Free for route installers (the Docker fake keeps its repositories here)."""
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -152,12 +155,15 @@ class FakeRegistry:
         cassettes: Path | str | None = None,
         *,
         latency: float = 0.0,
+        html_only: bool = False,
         host: str = "127.0.0.1",
         port: int = 0,
         installers: Sequence[RouteInstaller] | None = None,
     ) -> None:
         self.state = RegistryState(
-            cassettes=Path(cassettes) if cassettes else DEFAULT_CASSETTES, latency=latency
+            cassettes=Path(cassettes) if cassettes else DEFAULT_CASSETTES,
+            latency=latency,
+            html_only=html_only,
         )
         self.host = host
         self.port = port
@@ -451,7 +457,7 @@ async def _simple_project(request: web.Request) -> web.StreamResponse:
     if found is None:
         return web.Response(status=404, text="404 Not Found", content_type="text/plain")
     data, recorded = found
-    as_json = _accepts_json(request.headers.get("Accept", ""))
+    as_json = not registry.state.html_only and _accepts_json(request.headers.get("Accept", ""))
     body = _rendered(data, as_json)
     if as_json:
         content_type = recorded.get("content-type", SIMPLE_JSON)

@@ -1,0 +1,271 @@
+"""The shared HTTP layer against the fake registry on loopback: retries, limits, de-duplication, credentials."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import datetime as dt
+import logging
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from depcheck.registries.http import HttpClient, json_body, parse_retry_after, split_credentials
+from depcheck.registries.interface import RegistryProtocolError, RegistryUnavailable
+from depcheck.testing import FakeRegistry
+
+JSON = "application/vnd.pypi.simple.v1+json"
+
+
+@pytest.fixture
+async def registry() -> AsyncIterator[FakeRegistry]:
+    async with FakeRegistry() as running:
+        yield running
+
+
+def fast_client(**options: object) -> HttpClient:
+    """Short timeouts and near-zero backoff, so fault tests take milliseconds."""
+    settings: dict[str, object] = {"timeout": 0.5, "backoff_base": 0.01, "total_timeout": 20.0}
+    settings.update(options)
+    return HttpClient(**settings)  # type: ignore[arg-type]
+
+
+def host(registry: FakeRegistry) -> str:
+    return registry.url.removeprefix("http://")
+
+
+async def test_a_500_then_success_is_retried(registry: FakeRegistry) -> None:
+    registry.fail("/simple/httpx/", status=500, times=1)
+    async with fast_client() as http:
+        response = await http.get(f"{registry.index_url}/httpx/", accept=JSON)
+    assert response.status == 200
+    assert registry.count("/simple/httpx/") == 2
+
+
+async def test_500_forever_names_the_host_and_the_status(registry: FakeRegistry) -> None:
+    registry.fail("/simple/httpx/", status=500, times=None)
+    async with fast_client() as http:
+        with pytest.raises(RegistryUnavailable) as raised:
+            await http.get(f"{registry.index_url}/httpx/", accept=JSON)
+    assert raised.value.registry == host(registry)
+    assert raised.value.reason == "HTTP 500 after 4 attempts"
+    assert str(raised.value) == f"{host(registry)}: HTTP 500 after 4 attempts"
+    assert registry.count("/simple/httpx/") == 4
+
+
+async def test_attempts_are_configurable(registry: FakeRegistry) -> None:
+    registry.fail("/simple/httpx/", status=503, times=None)
+    async with fast_client(attempts=2) as http:
+        with pytest.raises(RegistryUnavailable, match="HTTP 503 after 2 attempts"):
+            await http.get(f"{registry.index_url}/httpx/")
+    assert registry.count("/simple/httpx/") == 2
+
+
+async def test_429_waits_as_long_as_retry_after_says(registry: FakeRegistry) -> None:
+    registry.throttle("/simple/httpx/", retry_after="1", times=1)
+    async with fast_client() as http:
+        started = time.monotonic()
+        response = await http.get(f"{registry.index_url}/httpx/", accept=JSON)
+        waited = time.monotonic() - started
+    assert response.status == 200
+    assert waited >= 0.95
+    assert registry.count("/simple/httpx/") == 2
+
+
+async def test_retry_after_is_capped(registry: FakeRegistry) -> None:
+    registry.throttle("/simple/httpx/", retry_after="3600", times=1)
+    async with fast_client(max_retry_after=0.2) as http:
+        started = time.monotonic()
+        response = await http.get(f"{registry.index_url}/httpx/")
+    assert response.status == 200
+    assert time.monotonic() - started < 2.0
+
+
+def test_retry_after_reads_seconds_and_http_dates() -> None:
+    now = dt.datetime(2026, 11, 27, 12, 0, 0, tzinfo=dt.UTC).timestamp()
+    assert parse_retry_after("120", now) == 120.0
+    assert parse_retry_after("Fri, 27 Nov 2026 12:00:30 GMT", now) == 30.0
+    assert parse_retry_after("Fri, 27 Nov 2026 11:00:00 GMT", now) == 0.0
+    assert parse_retry_after("soon", now) is None
+    assert parse_retry_after(None, now) is None
+
+
+async def test_a_hang_past_the_timeout_is_retried(registry: FakeRegistry) -> None:
+    registry.hang("/simple/httpx/", seconds=5, times=1)
+    async with fast_client(timeout=0.3) as http:
+        started = time.monotonic()
+        response = await http.get(f"{registry.index_url}/httpx/", accept=JSON)
+    assert response.status == 200
+    assert 0.3 <= time.monotonic() - started < 3
+    assert registry.count("/simple/httpx/") == 2
+
+
+async def test_hanging_forever_is_reported_as_a_timeout(registry: FakeRegistry) -> None:
+    registry.hang("/simple/httpx/", seconds=5, times=None)
+    async with fast_client(timeout=0.2, attempts=2) as http:
+        with pytest.raises(RegistryUnavailable) as raised:
+            await http.get(f"{registry.index_url}/httpx/")
+    assert raised.value.reason == "timed out after 0.2 s (2 attempts)"
+
+
+async def test_the_total_timeout_bounds_a_lookup(registry: FakeRegistry) -> None:
+    registry.hang("/simple/httpx/", seconds=5, times=None)
+    async with fast_client(timeout=10.0, total_timeout=0.4) as http:
+        started = time.monotonic()
+        with pytest.raises(RegistryUnavailable) as raised:
+            await http.get(f"{registry.index_url}/httpx/")
+    assert time.monotonic() - started < 2
+    assert raised.value.reason == "no answer within the total timeout of 0.4 s (1 attempt)"
+
+
+async def test_a_reset_connection_is_retried(registry: FakeRegistry) -> None:
+    registry.reset("/simple/httpx/", times=1)
+    async with fast_client() as http:
+        response = await http.get(f"{registry.index_url}/httpx/", accept=JSON)
+    assert response.status == 200
+    assert registry.count("/simple/httpx/") == 2
+
+
+async def test_resets_forever_say_connection_reset(registry: FakeRegistry) -> None:
+    registry.reset("/simple/httpx/", times=None)
+    async with fast_client() as http:
+        with pytest.raises(RegistryUnavailable) as raised:
+            await http.get(f"{registry.index_url}/httpx/")
+    assert raised.value.reason.startswith("connection reset")
+    assert raised.value.reason.endswith("(4 attempts)")
+
+
+async def test_truncated_json_is_fetched_again(registry: FakeRegistry) -> None:
+    registry.truncate("/simple/httpx/", times=1)
+    async with fast_client() as http:
+        response = await http.get(f"{registry.index_url}/httpx/", accept=JSON, decode=json_body)
+    assert isinstance(response.decoded, dict)
+    assert response.decoded["name"] == "httpx"
+    assert registry.count("/simple/httpx/") == 2
+
+
+async def test_truncated_json_forever_is_a_protocol_error(registry: FakeRegistry) -> None:
+    registry.truncate("/simple/httpx/", times=None)
+    async with fast_client() as http:
+        with pytest.raises(RegistryProtocolError) as raised:
+            await http.get(f"{registry.index_url}/httpx/", accept=JSON, decode=json_body)
+    assert raised.value.reason.startswith(f"invalid JSON from {registry.index_url}/httpx/")
+    assert raised.value.reason.endswith("after 4 attempts")
+
+
+async def test_many_identical_concurrent_lookups_make_one_request(registry: FakeRegistry) -> None:
+    registry.latency = 0.05
+    async with fast_client() as http:
+        responses = await asyncio.gather(
+            *(http.get(f"{registry.index_url}/django/", accept=JSON) for _ in range(50))
+        )
+        again = await http.get(f"{registry.index_url}/django/", accept=JSON)
+    assert {response.status for response in responses} == {200}
+    assert again.body == responses[0].body
+    assert registry.count("/simple/django/") == 1
+    assert http.requests_sent == 1
+
+
+async def test_a_different_accept_is_a_different_request(registry: FakeRegistry) -> None:
+    async with fast_client() as http:
+        as_json = await http.get(f"{registry.index_url}/flask/", accept=JSON)
+        as_html = await http.get(f"{registry.index_url}/flask/", accept="text/html")
+    assert as_json.content_type == JSON
+    assert as_html.content_type == "text/html"
+    assert registry.count("/simple/flask/") == 2
+
+
+async def test_concurrency_per_host_is_bounded(registry: FakeRegistry) -> None:
+    registry.latency = 0.1
+    async with fast_client(concurrency_per_host=2) as http:
+        started = time.monotonic()
+        await asyncio.gather(*(http.get(f"{registry.index_url}/missing-{n}/") for n in range(6)))
+        elapsed = time.monotonic() - started
+    # Six requests, two at a time, 0.1 s each: at least three rounds.
+    assert elapsed >= 0.3
+
+
+async def test_the_user_agent_names_depcheck(registry: FakeRegistry) -> None:
+    async with fast_client() as http:
+        await http.get(f"{registry.index_url}/httpx/")
+    assert registry.requests[-1].headers["user-agent"] == "depcheck/0.1.0"
+
+
+async def test_a_redirect_to_the_normalised_name_is_followed(registry: FakeRegistry) -> None:
+    async with fast_client() as http:
+        response = await http.get(f"{registry.index_url}/Django/", accept=JSON)
+    assert response.status == 200
+    assert response.url == f"{registry.index_url}/django/"
+    assert [request.path for request in registry.requests] == ["/simple/Django/", "/simple/django/"]
+
+
+async def test_url_credentials_are_sent_as_basic_auth_and_never_shown(
+    registry: FakeRegistry, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    secret_url = registry.index_url.replace("http://", "http://alice:s3cr%40t@")
+    async with fast_client() as http:
+        response = await http.get(f"{secret_url}/httpx/", accept=JSON)
+        registry.fail("/simple/flask/", status=500, times=None)
+        with pytest.raises(RegistryUnavailable) as raised:
+            await http.get(f"{secret_url}/flask/")
+    expected = "Basic " + base64.b64encode(b"alice:s3cr@t").decode()
+    assert registry.requests[0].headers["authorization"] == expected
+    assert response.url == f"{registry.index_url}/httpx/"
+    assert "s3cr" not in str(raised.value)
+    assert "s3cr" not in caplog.text
+    assert "alice" not in caplog.text
+
+
+def test_split_credentials_decodes_percent_escapes() -> None:
+    assert split_credentials("https://u%40corp:p%3Ass@index.example/simple") == (
+        "https://index.example/simple",
+        ("u@corp", "p:ss"),
+    )
+    assert split_credentials("https://index.example/simple") == ("https://index.example/simple", None)
+
+
+async def test_netrc_credentials_are_used_for_the_host(
+    registry: FakeRegistry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1\n  login bob\n  password n3tpass\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    async with fast_client() as http:
+        await http.get(f"{registry.index_url}/httpx/")
+    expected = "Basic " + base64.b64encode(b"bob:n3tpass").decode()
+    assert registry.requests[-1].headers["authorization"] == expected
+
+
+async def test_no_netrc_entry_sends_no_credentials(
+    registry: FakeRegistry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine index.example login bob password n3tpass\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    async with fast_client() as http:
+        await http.get(f"{registry.index_url}/httpx/")
+    assert "authorization" not in registry.requests[-1].headers
+
+
+async def test_a_404_is_an_answer_not_an_error(registry: FakeRegistry) -> None:
+    async with fast_client() as http:
+        response = await http.get(f"{registry.index_url}/no-such-project/")
+    assert response.status == 404
+    assert registry.count() == 1
+
+
+async def test_a_cancelled_caller_does_not_cancel_the_shared_lookup(registry: FakeRegistry) -> None:
+    registry.latency = 0.2
+    async with fast_client() as http:
+        first = asyncio.ensure_future(http.get(f"{registry.index_url}/httpx/"))
+        second = asyncio.ensure_future(http.get(f"{registry.index_url}/httpx/"))
+        await asyncio.sleep(0.05)
+        first.cancel()
+        response = await second
+    assert response.status == 200
+    assert registry.count("/simple/httpx/") == 1
