@@ -82,7 +82,7 @@ class _Parser:
             # Syntax errors, and "expected a single document" for a file with several documents.
             mark = exc.problem_mark or exc.context_mark
             line = self.document.line_of(mark.index) if mark is not None else 1
-            reason = " ".join(part for part in (exc.context, exc.problem) if part)
+            reason = "; ".join(part for part in (exc.context, exc.problem) if part)
             return self._only(self.document.line_location(line), f"invalid YAML: {reason}")
         except yaml.YAMLError as exc:  # the reader rejects control characters without a mark
             return self._only(self.document.line_location(1), f"invalid YAML: {exc}")
@@ -232,7 +232,7 @@ class _Parser:
 
 
 def _missing(name: str) -> str:
-    return f"${name} is not set and has no default (write ${{{name}:-default}}, or set {name})"
+    return f"${name} has no value and no default"
 
 
 def _is_null(node: Node) -> bool:

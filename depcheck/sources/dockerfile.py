@@ -22,6 +22,11 @@ gets a ``TAG`` span over the tag's text. A tag assembled from several places (``
 and anything that came from a ``--build-arg`` (what the file says is not what is built), gets no
 span: there is no single piece of text a fix could rewrite.
 
+Scopes follow BuildKit: a ``FROM`` sees only the global ``ARG`` values, so an ``ARG`` redefined
+inside a stage does not change the next ``FROM`` (Renovate reads such a file differently; Docker
+builds it this way). Variables in ``pip install`` arguments are expanded with the stage's own
+``ARG`` and ``ENV`` values, as the shell running the ``RUN`` would see them.
+
 ``ARG NAME value`` (a space, no ``=``) declares two build arguments in BuildKit, ``NAME`` with no
 default and ``value``; it is read that way, and a reference that uses ``NAME`` is unresolved with
 a hint to write ``ARG NAME=value``.
@@ -583,6 +588,11 @@ class _Parser:
             return variable.reason
         if name in _PLATFORM_ARGS:
             return f"{name} is set by BuildKit from the platform being built (pass --build-arg {name}=...)"
+        if any(name in stage.args for stage in self.stages):
+            return (
+                f"ARG {name} is declared inside a build stage, which a FROM cannot see; "
+                "declare it before the first FROM"
+            )
         return (
             f"${name} is not declared by an ARG before the first FROM, so Docker expands it to an "
             f"empty string (declare ARG {name}=... at the top)"
@@ -646,6 +656,9 @@ class _Parser:
             return
         result = parse_pip_arguments(self.document, tokens, self.path, self.context, section)
         for found in result.dependencies:
+            if found.location.file != self.document.path:
+                self.dependencies.append(found)  # read from a -r/-c file next to the Dockerfile
+                continue
             offset = self._offset(found)
             dependency = found
             if dependency.location.span is not None and any(a <= offset < b for a, b in unsafe):

@@ -1,0 +1,362 @@
+"""Compose files: the image each service pulls, with compose interpolation and YAML anchors."""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Mapping
+from pathlib import Path, PurePath
+
+import pytest
+
+from depcheck.model import Dependency, Ecosystem, ParseResult, Role, SpanRole
+from depcheck.sources.compose import ComposeSource
+from depcheck.sources.document import Document
+from depcheck.sources.interface import MemoryFileReader, ParseContext
+
+DIGEST = "sha256:eb85fc5b1198f5e1ec025ea07586bdbbf397e7d82df66c90d7511f533517e063"
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+
+
+def parse(text: str | bytes, environ: Mapping[str, str] | None = None) -> tuple[Document, ParseResult]:
+    raw = text if isinstance(text, bytes) else text.encode()
+    document = Document.from_bytes("compose.yml", raw)
+    context = ParseContext(reader=MemoryFileReader({}), environ=environ or {})
+    return document, ComposeSource().parse(document, PurePath("compose.yml"), context)
+
+
+def images(result: ParseResult) -> list[tuple[str, str | None, str | None]]:
+    return [(dependency.name, dependency.tag, dependency.digest) for dependency in result.dependencies]
+
+
+def only(result: ParseResult) -> Dependency:
+    assert len(result.dependencies) == 1, result.dependencies
+    return result.dependencies[0]
+
+
+def span_of(document: Document, dependency: Dependency) -> bytes | None:
+    span = dependency.location.span
+    return None if span is None else document.raw[span.start : span.end]
+
+
+def messages(result: ParseResult) -> list[tuple[str, int, str]]:
+    return [(finding.rule, finding.location.line, finding.message) for finding in result.findings]
+
+
+def test_case_37_default_holding_the_whole_reference_is_the_span() -> None:
+    document, result = parse(f"services:\n  redis:\n    image: ${{REDIS_IMAGE:-redis:5.0.0@{DIGEST}}}\n")
+    dependency = only(result)
+    assert (dependency.name, dependency.tag, dependency.digest) == ("redis", "5.0.0", DIGEST)
+    assert (dependency.ecosystem, dependency.role) == (Ecosystem.DOCKER, Role.IMAGE)
+    assert (dependency.registry, dependency.repository) == (None, "library/redis")
+    assert span_of(document, dependency) == f"redis:5.0.0@{DIGEST}".encode()
+    assert dependency.location.span_role is SpanRole.REFERENCE
+    assert (dependency.location.line, dependency.location.column) == (3, 12)
+    assert dependency.location.section == "services.redis"
+
+
+def test_case_38_defaults_resolve_and_the_tag_default_is_the_span() -> None:
+    document, result = parse(
+        "services:\n  app:\n    image: ${IMAGE:-synkodevelopers/edplugins}:${TAG:-latest}\n"
+    )
+    dependency = only(result)
+    assert (dependency.name, dependency.tag) == ("synkodevelopers/edplugins", "latest")
+    assert dependency.text == "synkodevelopers/edplugins:latest"
+    assert span_of(document, dependency) == b"latest"
+    assert dependency.location.span_role is SpanRole.TAG
+
+
+def test_case_38_environment_overrides_defaults_and_removes_the_span() -> None:
+    _, result = parse(
+        "services:\n  app:\n    image: ${IMAGE:-synkodevelopers/edplugins}:${TAG:-latest}\n",
+        environ={"TAG": "1.4.2"},
+    )
+    dependency = only(result)
+    assert (dependency.name, dependency.tag) == ("synkodevelopers/edplugins", "1.4.2")
+    assert dependency.location.span is None
+
+
+def test_case_39_locally_built_images_are_skipped() -> None:
+    _, result = parse(
+        "services:\n"
+        "  app:\n"
+        "    build: .\n"
+        "    image: app-local-debug\n"
+        "  worker:\n"
+        "    image: app-local-debug\n"
+        "  db:\n"
+        "    image: postgres:16.4\n"
+    )
+    assert images(result) == [("postgres", "16.4", None)]
+
+
+def test_literal_and_quoted_images_span_their_content() -> None:
+    document, result = parse(
+        "services:\n"
+        "  a:\n"
+        "    image: python:3.12.4\n"
+        "  b:\n"
+        "    image: 'docker.io/library/redis:7.4.1'\n"
+        '  c:\n    image: "ghcr.io/astral-sh/uv:0.9.26"   # pinned\n'
+    )
+    assert [span_of(document, d) for d in result.dependencies] == [
+        b"python:3.12.4",
+        b"docker.io/library/redis:7.4.1",
+        b"ghcr.io/astral-sh/uv:0.9.26",
+    ]
+    assert [(d.location.line, d.location.column) for d in result.dependencies] == [(3, 12), (5, 13), (7, 13)]
+    assert [d.registry for d in result.dependencies] == [None, None, "ghcr.io"]
+
+
+def test_escaped_quoted_scalar_has_no_span() -> None:
+    _, result = parse('services:\n  a:\n    image: "python:3.12\\u002E4"\n')
+    dependency = only(result)
+    assert dependency.tag == "3.12.4"
+    assert dependency.location.span is None
+
+
+def test_variable_forms() -> None:
+    document, result = parse(
+        "services:\n"
+        "  a:\n    image: app:${T-1.2.3}\n"
+        "  b:\n    image: app:${EMPTY:-2.0.0}\n"
+        "  c:\n    image: app:${EMPTY-3.0.0}x\n"
+        "  d:\n    image: $REGISTRY/app:4.0.0\n",
+        environ={"EMPTY": "", "REGISTRY": "registry.example:5000"},
+    )
+    assert images(result) == [
+        ("app", "1.2.3", None),
+        ("app", "2.0.0", None),
+        ("app", "x", None),
+        ("registry.example:5000/app", "4.0.0", None),
+    ]
+    a, b, _, d = result.dependencies
+    assert span_of(document, a) == b"1.2.3"
+    assert span_of(document, b) == b"2.0.0"
+    assert span_of(document, d) == b"4.0.0"
+    assert d.location.span_role is SpanRole.TAG
+
+
+def test_unset_variables_are_unresolved() -> None:
+    _, result = parse(
+        "services:\n"
+        "  a:\n    image: $SNUBA_IMAGE\n"
+        "  b:\n    image: app:${TAG:?set TAG to the release}\n"
+        "  c:\n    image: app:${TAG:+custom}\n"
+    )
+    assert [(d.name, d.unresolved, d.location.span) for d in result.dependencies] == [
+        ("$SNUBA_IMAGE", "$SNUBA_IMAGE has no value and no default", None),
+        (
+            "app:${TAG:?set TAG to the release}",
+            "$TAG has no value and no default: set TAG to the release",
+            None,
+        ),
+        (
+            "app:${TAG:+custom}",
+            "${TAG:+custom} depends on whether TAG is set; depcheck does not resolve ${...:+...}",
+            None,
+        ),
+    ]
+
+
+def test_double_dollar_is_a_literal_dollar() -> None:
+    _, result = parse("services:\n  a:\n    image: app$$x:1.0\n")
+    assert result.dependencies == ()
+    [(rule, line, message)] = messages(result)
+    assert (rule, line) == ("invalid", 3)
+    assert "invalid image reference 'app$x:1.0'" in message
+
+
+def test_anchor_image_is_reported_once_at_the_anchor() -> None:
+    document, result = parse(
+        "x-base: &base\n"
+        "  image: python:3.12.4\n"
+        "  restart: always\n"
+        "x-other: &other\n"
+        "  image: alpine:3.20.3\n"
+        "services:\n"
+        "  web:\n"
+        "    <<: *base\n"
+        "  worker:\n"
+        "    <<: [*base, *other]\n"
+        "  cron:\n"
+        "    <<: [*other, *base]\n"
+        "  beat:\n"
+        "    <<: *base\n"
+        "    image: python:3.11.10\n"
+        "  same: *base\n"
+    )
+    assert [(d.name, d.tag, d.location.line, d.location.section) for d in result.dependencies] == [
+        ("python", "3.12.4", 2, "services.web"),
+        ("alpine", "3.20.3", 5, "services.cron"),
+        ("python", "3.11.10", 15, "services.beat"),
+    ]
+    assert span_of(document, result.dependencies[0]) == b"python:3.12.4"
+
+
+def test_build_inherited_through_a_merge_skips_the_image() -> None:
+    _, result = parse(
+        "x-sentry: &sentry\n"
+        "  image: sentry-self-hosted-local\n"
+        "  build:\n"
+        "    context: ./sentry\n"
+        "services:\n"
+        "  web:\n"
+        "    <<: *sentry\n"
+        "  worker:\n"
+        "    <<: *sentry\n"
+    )
+    assert result.dependencies == ()
+    assert result.findings == ()
+
+
+def test_ignore_comments_at_the_line_end_and_above() -> None:
+    _, result = parse(
+        "services:\n"
+        "  a:\n"
+        "    image: python:3.12  # depcheck: ignore[floating-tag]\n"
+        "  b:\n"
+        "    # depcheck: ignore\n"
+        "    image: redis\n"
+        "  c:\n"
+        "    image: nginx  # not an ignore\n"
+    )
+    assert [(d.name, d.ignored_rules) for d in result.dependencies] == [
+        ("python", frozenset({"floating-tag"})),
+        ("redis", frozenset()),
+        ("nginx", None),
+    ]
+
+
+def test_crlf_and_bom_keep_exact_spans() -> None:
+    raw = codecs.BOM_UTF8 + b'services:\r\n  a:\r\n    image: "nginx:1.27.2"\r\n'
+    document, result = parse(raw)
+    dependency = only(result)
+    assert span_of(document, dependency) == b"nginx:1.27.2"
+    assert (dependency.location.line, dependency.location.column) == (3, 13)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "services:\n  a: {image: x\n",
+            [
+                (
+                    "invalid",
+                    3,
+                    "invalid YAML: while parsing a flow mapping; expected ',' or '}', but got '<stream end>'",
+                )
+            ],
+        ),
+        (
+            "services:\n  a:\n    image: [x\n  b: 1\n",
+            [
+                (
+                    "invalid",
+                    4,
+                    "invalid YAML: while parsing a flow sequence; expected ',' or ']', but got ':'",
+                )
+            ],
+        ),
+        ("services: [web]\n", [("invalid", 1, "services must be a mapping of service names to services")]),
+        ("- services\n", [("invalid", 1, "a compose file must be a mapping (services: ...)")]),
+        ("services:\n  web: nginx\n", [("invalid", 2, "services.web must be a mapping")]),
+        ("services:\n  web:\n    image: 5\n", [("invalid", 3, "services.web.image must be a string")]),
+        ("services:\n  web:\n    image: [nginx]\n", [("invalid", 3, "services.web.image must be a string")]),
+        (
+            "services:\n  web:\n    image: ${X:-}\n",
+            [("invalid", 3, "services.web.image '${X:-}' is an empty image name")],
+        ),
+        (
+            "services:\n  web:\n    image: nginx:${T\n",
+            [("invalid", 3, "services.web.image: bad substitution in 'nginx:${T': missing '}' after ${T")],
+        ),
+        (
+            "services:\n  web:\n    image: a$\n",
+            [("invalid", 3, "services.web.image: invalid interpolation in 'a$': write $$ for a literal $")],
+        ),
+        (
+            "a: 1\n---\nb: 2\n",
+            [
+                (
+                    "invalid",
+                    2,
+                    "invalid YAML: expected a single document in the stream; but found another document",
+                )
+            ],
+        ),
+    ],
+)
+def test_bad_files_are_invalid_with_a_line(text: str, expected: list[tuple[str, int, str]]) -> None:
+    _, result = parse(text)
+    assert messages(result) == expected
+
+
+def test_a_bad_service_does_not_stop_the_others() -> None:
+    _, result = parse("services:\n  a:\n    image: 5\n  b:\n    image: nginx:1.27.2\n")
+    assert images(result) == [("nginx", "1.27.2", None)]
+    assert [finding.location.line for finding in result.findings] == [3]
+
+
+@pytest.mark.parametrize(
+    "text", ["", "# only a comment\n", "version: '3'\n", "services:\n", "services:\n  web:\n"]
+)
+def test_files_without_images(text: str) -> None:
+    _, result = parse(text)
+    assert result == ParseResult()
+
+
+@pytest.mark.parametrize(
+    ("name", "claimed"),
+    [
+        ("docker-compose.yml", True),
+        ("docker-compose.yaml", True),
+        ("docker-compose.test.yml", True),
+        ("docker-compose.devcontainer.sqlite-tika.yml", True),
+        ("compose.yml", True),
+        ("compose.override.yaml", True),
+        ("compose.json", False),
+        ("Docker-Compose.yml", False),
+        ("my-compose.yml", False),
+    ],
+)
+def test_claims(name: str, claimed: bool) -> None:
+    assert ComposeSource().claims(PurePath("deploy") / name) is claimed
+
+
+def corpus_compose_files() -> list[Path]:
+    if not CORPUS.is_dir():
+        return []
+    source = ComposeSource()
+    return sorted(path for path in CORPUS.rglob("*") if path.is_file() and source.claims(PurePath(path.name)))
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not checked out")
+@pytest.mark.parametrize("path", corpus_compose_files(), ids=lambda path: str(path.relative_to(CORPUS)))
+def test_corpus_compose_files_parse(path: Path) -> None:
+    document = Document.from_bytes(str(path.relative_to(CORPUS)), path.read_bytes())
+    result = ComposeSource().parse(document, path, ParseContext(reader=MemoryFileReader({})))
+    assert result.findings == ()
+    for dependency in result.dependencies:
+        span = dependency.location.span
+        if span is not None:
+            assert document.raw[span.start : span.end].decode() in document.text
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not checked out")
+def test_corpus_netbox_docker_compose_read_by_hand() -> None:
+    path = CORPUS / "netbox-community__netbox-docker" / "docker-compose.yml"
+    document = Document.from_bytes("docker-compose.yml", path.read_bytes())
+    result = ComposeSource().parse(document, path, ParseContext(reader=MemoryFileReader({})))
+    # netbox-worker and netbox-housekeeping merge the netbox service (<<: *netbox): one image text.
+    assert [(d.name, d.tag) for d in result.dependencies] == [
+        ("docker.io/netboxcommunity/netbox", "v4.1-3.0.2"),
+        ("docker.io/postgres", "16-alpine"),
+        ("docker.io/valkey/valkey", "8.0-alpine"),
+        ("docker.io/valkey/valkey", "8.0-alpine"),
+    ]
+    assert [d.location.line for d in result.dependencies] == [3, 49, 62, 77]
+    netbox = result.dependencies[0]
+    assert span_of(document, netbox) == b"v4.1-3.0.2"
+    assert netbox.location.span_role is SpanRole.TAG
+    assert netbox.repository == "netboxcommunity/netbox"
