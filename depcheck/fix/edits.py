@@ -224,8 +224,8 @@ def _target(finding: Finding) -> tuple[Span, str]:
         raise Unfixable(_without_replacement(finding), error=False)
     if finding.location.span is None:
         raise Unfixable(
-            "its text cannot be rewritten in place (it is assembled from several places, "
-            "such as ARG values); change it by hand",
+            "its text cannot be rewritten in place (it is assembled from several pieces, "
+            "such as a variable and literal text); change it by hand",
             error=False,
         )
     return finding.location.span, finding.replacement
@@ -284,7 +284,8 @@ def _resolve(
     ordered = sorted(unique.values(), key=lambda edit: (edit.span.start, edit.span.end))
     blocked: dict[Finding, Edit] = {}
     for index, first in enumerate(ordered):
-        for second in ordered[index + 1 :]:
+        for later in range(index + 1, len(ordered)):
+            second = ordered[later]
             if second.span.start > first.span.end or (
                 second.span.start == first.span.end and first.span.start != first.span.end
             ):
