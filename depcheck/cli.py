@@ -128,8 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_verbosity(latest)
 
     serve = commands.add_parser("serve", help="the HTTP service")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--host", help="address to listen on (also DEPCHECK_HOST; default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (also DEPCHECK_PORT; default 8080, 0 picks one)")
     serve.add_argument("--config", metavar="FILE", help="configuration file")
     serve.add_argument("--cache", metavar="URL", help="shared cache: a folder, or redis://host:port/db")
     serve.add_argument("--json-logs", action="store_true", help="structured JSON logs")

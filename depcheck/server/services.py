@@ -1,0 +1,193 @@
+"""The registry clients one service process shares across all its requests, and the guard around them.
+
+:func:`open_services` creates, once per process (on application start-up), one
+:class:`~depcheck.registries.http.HttpClient`, one response cache (a folder through ``diskcache``,
+Redis for a fleet, or nothing), and one :class:`~depcheck.registries.docker.DockerRegistry`;
+they are closed on clean-up. Two things differ from a CLI run, which lives for one audit:
+
+- **Answers must age.** The HTTP client keeps every answer of a run in memory, and the PyPI
+  client its parsed projects. A service would then never see a new release, so each request
+  gets a fresh, cheap :class:`~depcheck.registries.pypi.SimpleIndex` over the shared client and
+  cache, and :meth:`Services.finished` drops the HTTP client's completed answers after each
+  request. Identical lookups that are *in flight* are still shared between concurrent requests;
+  later ones are answered by the cache until its TTL runs out.
+- **A client may name registries** (an ``-i`` line, an image on ``ghcr.io``, an ``index_url``
+  option): :class:`GuardedVerifier` asks only those the
+  :class:`~depcheck.server.security.RegistryGuard` allows, and reports the others as
+  ``unresolved`` with the reason, so the rest of the audit goes on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import dataclass
+
+from depcheck.audit import Verification, Verifier
+from depcheck.model import Dependency, Ecosystem, Finding
+from depcheck.policy import Policy
+from depcheck.registries.cache import DiskCache, NullCache, ResponseCache
+from depcheck.registries.config import IndexConfigError, default_index_url
+from depcheck.registries.docker import DockerRegistry
+from depcheck.registries.docker_auth import normalise_host
+from depcheck.registries.http import HttpClient
+from depcheck.registries.interface import PackageIndex
+from depcheck.registries.pypi import SimpleIndex
+from depcheck.registries.redis_cache import RedisCache, RedisCacheError, is_redis_url
+from depcheck.rules import RULES, check_static
+from depcheck.server.config import ServerConfig
+from depcheck.server.metrics import CountingCache, CountingImages, CountingIndex, ServiceMetrics
+from depcheck.server.security import RegistryGuard, RegistryNotAllowed, Resolver
+from depcheck.verify import RegistryVerifier, needs_lookup
+
+logger = logging.getLogger(__name__)
+
+
+class ServiceStartError(Exception):
+    """The service cannot start: no index is configured, or the shared cache cannot be reached."""
+
+
+@dataclass
+class Services:
+    """What every request of one process shares. Build with :func:`open_services`."""
+
+    http: HttpClient
+    cache: ResponseCache
+    images: CountingImages
+    guard: RegistryGuard
+    metrics: ServiceMetrics
+    index_url: str
+
+    def index(self, index_url: str | None = None) -> PackageIndex:
+        """A PyPI client for one request: ``index_url`` (already allowed by the guard) or the default."""
+        simple = SimpleIndex(self.http, index_url=index_url or self.index_url, cache=self.cache)
+        return CountingIndex(simple, self.metrics)
+
+    def verifier(self, index_url: str | None = None) -> Verifier:
+        """The verifier for one audit: guarded, over a fresh PyPI client and the shared image client."""
+        inner = RegistryVerifier(self.index(index_url), self.images)
+        return GuardedVerifier(inner, self.guard)
+
+    def finished(self) -> None:
+        """Called after each request: forget completed HTTP answers, so they age through the cache."""
+        self.http.forget()
+
+
+def build_cache(config: ServerConfig, metrics: ServiceMetrics) -> ResponseCache:
+    """The response cache ``config`` asks for, counted in ``metrics``."""
+    if config.no_cache:
+        return CountingCache(NullCache(), metrics, "none")
+    if config.cache is not None and is_redis_url(config.cache):
+        try:
+            redis_cache = RedisCache(
+                config.cache,
+                ttl=config.cache_ttl,
+                on_error=lambda: metrics.cache_errors.labels("redis").inc(),
+            )
+            redis_cache.ping()
+        except RedisCacheError as exc:
+            raise ServiceStartError(str(exc)) from exc
+        return CountingCache(redis_cache, metrics, "redis")
+    return CountingCache(DiskCache(config.cache, ttl=config.cache_ttl), metrics, "disk")
+
+
+@contextlib.asynccontextmanager
+async def open_services(
+    config: ServerConfig, metrics: ServiceMetrics, *, resolver: Resolver | None = None
+) -> AsyncIterator[Services]:
+    """The shared clients for one process, closed when the process stops serving."""
+    try:
+        index_url = config.index_url or default_index_url()
+    except IndexConfigError as exc:
+        raise ServiceStartError(str(exc)) from exc
+    cache = build_cache(config, metrics)
+    http = HttpClient(offline=config.offline)
+    metrics.count_upstream_requests(lambda: http.requests_sent)
+    images = CountingImages(DockerRegistry(http, hub_url=config.docker_hub_url, cache=cache), metrics)
+    guard = RegistryGuard(
+        config.allowed_registries, allow_private=config.allow_private_registries, resolver=resolver
+    )
+    try:
+        yield Services(
+            http=http, cache=cache, images=images, guard=guard, metrics=metrics, index_url=index_url
+        )
+    finally:
+        await http.aclose()
+        cache.close()
+
+
+def not_allowed(dependency: Dependency, error: RegistryNotAllowed) -> Finding:
+    """The ``unresolved`` finding for a dependency whose registry the service will not ask."""
+    return Finding.about(
+        dependency,
+        "unresolved",
+        RULES["unresolved"].severity,
+        f"{dependency.name} was not verified: this service does not ask {error.registry}: {error.reason}",
+    )
+
+
+def _client_registry(dependency: Dependency) -> tuple[str, str] | None:
+    """``("url", index)`` or ``("image", host)`` when ``dependency`` names its own registry."""
+    if not needs_lookup(dependency):
+        return None
+    if dependency.ecosystem is Ecosystem.PYPI:
+        return ("url", dependency.index_url) if dependency.index_url else None
+    if dependency.registry is None or normalise_host(dependency.registry) == "docker.io":
+        return None
+    return ("image", dependency.registry)
+
+
+class GuardedVerifier(Verifier):
+    """Verifies through ``inner`` only the dependencies whose registries ``guard`` allows."""
+
+    def __init__(self, inner: Verifier, guard: RegistryGuard) -> None:
+        self.inner = inner
+        self.guard = guard
+
+    async def _check(self, registry: tuple[str, str]) -> RegistryNotAllowed | None:
+        kind, target = registry
+        try:
+            if kind == "url":
+                await self.guard.check_url(target)
+            else:
+                await self.guard.check_image_registry(target)
+        except RegistryNotAllowed as exc:
+            logger.info("not asking %s: %s", exc.registry, exc.reason)
+            return exc
+        return None
+
+    async def verify(self, dependencies: Sequence[Dependency], policy: Policy) -> Verification:
+        named = {dependency: _client_registry(dependency) for dependency in dependencies}
+        distinct = sorted({registry for registry in named.values() if registry is not None})
+        verdicts: Mapping[tuple[str, str], RegistryNotAllowed | None] = dict(
+            zip(distinct, await asyncio.gather(*(self._check(item) for item in distinct)), strict=True)
+        )
+        blocked: dict[Dependency, RegistryNotAllowed] = {}
+        for dependency, registry in named.items():
+            verdict = verdicts.get(registry) if registry is not None else None
+            if verdict is not None:
+                blocked[dependency] = verdict
+        allowed = [dependency for dependency in dependencies if dependency not in blocked]
+        verification = await self.inner.verify(allowed, policy)
+        if not blocked:
+            return verification
+        findings = dict(verification.findings)
+        for dependency, error in blocked.items():
+            findings[dependency] = [*check_static(dependency), not_allowed(dependency, error)]
+        return Verification(
+            findings=findings,
+            resolved=verification.resolved,
+            registry_failed=verification.registry_failed,
+        )
+
+
+__all__ = [
+    "GuardedVerifier",
+    "ServiceStartError",
+    "Services",
+    "build_cache",
+    "not_allowed",
+    "open_services",
+]
