@@ -15,6 +15,7 @@ tell which exact tag a floating one (``3.12-slim``, ``latest``) points at today.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -157,8 +158,12 @@ def _prerelease_key(prerelease: str) -> tuple[int, tuple[int, ...]]:
     return rank, tuple(int(number) for number in _DIGITS.findall(prerelease))
 
 
+@functools.lru_cache(maxsize=65536)
 def parse_tag(tag: str) -> DockerTag | None:
-    """Read ``tag`` as a version, or ``None`` for a word tag (``latest``, ``slim``) or a commit hash."""
+    """Read ``tag`` as a version, or ``None`` for a word tag (``latest``, ``slim``) or a commit hash.
+
+    Cached: one audit parses the same tag lists once per reference to the image.
+    """
     body = tag
     v_prefix = len(tag) > 1 and tag[0] in "vV" and tag[1].isdigit()
     if v_prefix:

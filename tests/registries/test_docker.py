@@ -346,9 +346,9 @@ async def test_a_loopback_registry_is_spoken_to_over_plain_http(
     assert registry.count("/token") == 1
 
 
-def test_schemes_https_by_default_http_for_loopback_and_insecure_hosts() -> None:
+async def test_schemes_https_by_default_http_for_loopback_and_insecure_hosts(http: HttpClient) -> None:
     docker = DockerRegistry(
-        HttpClient(),
+        http,
         credentials=ANONYMOUS,
         insecure_registries=["registry.lan:5000"],
         endpoints={"ghcr.io": "http://127.0.0.1:9/oci/ghcr.io/"},
