@@ -283,14 +283,18 @@ class HttpClient:
         if attempts < 1:
             raise ValueError("attempts must be at least 1")
         self._owns_client = client is None
-        self._client = client or httpx.AsyncClient(
-            transport=transport,
-            http2=transport is None,
-            timeout=httpx.Timeout(timeout),
-            follow_redirects=True,
-            limits=httpx.Limits(max_connections=256, max_keepalive_connections=64),
-            # Proxies and CA bundles come from the environment as pip takes them; .netrc is ours.
-            trust_env=True,
+        self._client = (
+            client
+            if client is not None
+            else httpx.AsyncClient(
+                transport=transport,
+                http2=transport is None,
+                timeout=httpx.Timeout(timeout),
+                follow_redirects=True,
+                limits=httpx.Limits(max_connections=256, max_keepalive_connections=64),
+                # Proxies and CA bundles come from the environment as pip takes them; .netrc is ours.
+                trust_env=True,
+            )
         )
         self.concurrency_per_host = concurrency_per_host
         self.attempts = attempts

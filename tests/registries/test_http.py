@@ -10,6 +10,7 @@ import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from depcheck.registries.http import HttpClient, json_body, parse_retry_after, split_credentials
@@ -269,3 +270,28 @@ async def test_a_cancelled_caller_does_not_cancel_the_shared_lookup(registry: Fa
         response = await second
     assert response.status == 200
     assert registry.count("/simple/httpx/") == 1
+
+
+async def test_an_injected_transport_replaces_the_network() -> None:
+    seen: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        if len(seen) == 1:
+            return httpx.Response(503)
+        return httpx.Response(200, json={"ok": True}, headers={"ETag": '"v1"'})
+
+    async with HttpClient(transport=httpx.MockTransport(answer), backoff_base=0.001) as http:
+        response = await http.get("https://index.example/simple/demo/", decode=json_body)
+    assert seen == ["https://index.example/simple/demo/"] * 2
+    assert response.decoded == {"ok": True}
+    assert response.header("ETag") == '"v1"'
+
+
+async def test_an_injected_client_is_left_open() -> None:
+    transport = httpx.MockTransport(lambda request: httpx.Response(404))
+    async with httpx.AsyncClient(transport=transport) as shared:
+        async with HttpClient(client=shared) as http:
+            response = await http.get("https://index.example/simple/nothing/")
+        assert response.status == 404
+        assert not shared.is_closed
