@@ -224,8 +224,9 @@ def _target(finding: Finding) -> tuple[Span, str]:
         raise Unfixable(_without_replacement(finding), error=False)
     if finding.location.span is None:
         raise Unfixable(
-            "its text cannot be rewritten in place (it is assembled from several pieces, "
-            "such as a variable and literal text); change it by hand",
+            "no single piece of the file holds its text (it is assembled from a variable and "
+            "literal text, set by --build-arg, or escaped), so it cannot be rewritten in place; "
+            "change it by hand",
             error=False,
         )
     return finding.location.span, finding.replacement
