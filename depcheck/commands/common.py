@@ -23,9 +23,15 @@ from depcheck.audit import AuditOptions
 from depcheck.baseline import BaselineError, apply_baseline, load_baseline, write_baseline
 from depcheck.changes import ChangesError, changed_lines, filter_changed
 from depcheck.config import Config, ConfigError, load_config
+from depcheck.config import Credentials as RegistryCredentials
 from depcheck.errors import UsageError
 from depcheck.filtering import apply_config
 from depcheck.model import Severity
+from depcheck.registries.cache import DiskCache, NullCache, ResponseCache
+from depcheck.registries.docker import DockerRegistry
+from depcheck.registries.docker_auth import ConfiguredCredentials
+from depcheck.registries.http import HttpClient
+from depcheck.registries.pypi import SimpleIndex
 from depcheck.report import Report
 from depcheck.rules import STATIC_RULES
 from depcheck.verify import RegistryVerifier
@@ -150,11 +156,51 @@ def load_settings(args: argparse.Namespace) -> Settings:
     return Settings(config=config, options=options, args=args, cwd=cwd)
 
 
+def open_cache(settings: Settings) -> ResponseCache:
+    """The persistent cache (``--cache-dir``), or none at all with ``--no-cache``."""
+    if settings.no_cache:
+        return NullCache()
+    try:
+        return DiskCache(settings.cache_dir)
+    except OSError as exc:
+        raise UsageError(f"--cache-dir: cannot use {settings.cache_dir}: {exc.strerror or exc}") from exc
+
+
+@contextlib.asynccontextmanager
+async def open_registries(settings: Settings) -> AsyncIterator[tuple[SimpleIndex, DockerRegistry]]:
+    """The PyPI and image registry clients for one run over one HTTP client, closed at the end."""
+    config = settings.config
+    cache = open_cache(settings)
+    registries = config.registries
+    credentials = ConfiguredCredentials(
+        {
+            host: (f"env:{entry.env}" if entry.env else "none")
+            if entry.credentials is not RegistryCredentials.DOCKER_CONFIG
+            else "docker-config"
+            for host, entry in registries.items()
+        }
+    )
+    try:
+        async with HttpClient(offline=settings.offline) as http:
+            index = SimpleIndex(http, index_url=config.index_url, cache=cache)
+            images = DockerRegistry(
+                http,
+                hub_url=config.docker_hub_url,
+                endpoints={host: entry.url for host, entry in registries.items() if entry.url},
+                insecure_registries=[host for host, entry in registries.items() if entry.insecure],
+                credentials=credentials,
+                cache=cache,
+            )
+            yield index, images
+    finally:
+        cache.close()
+
+
 @contextlib.asynccontextmanager
 async def open_verifier(settings: Settings) -> AsyncIterator[RegistryVerifier]:
-    """The registry clients for one run, closed when the run ends."""
-    raise NotImplementedError
-    yield  # pragma: no cover
+    """The registry verifier for one run, its clients closed when the run ends."""
+    async with open_registries(settings) as (index, images):
+        yield RegistryVerifier(index, images)
 
 
 def write_report(report: Report, settings: Settings, *, output: Path | None, stream: TextIO) -> None:

@@ -241,3 +241,37 @@ class DockerCredentials:
         if entry.get("identitytoken"):
             logger.debug("the Docker config holds only an identity token for %s; asking anonymously", host)
         return None
+
+
+class ConfiguredCredentials(DockerCredentials):
+    """Docker's stored credentials, overridden per host by depcheck's configuration.
+
+    ``sources`` maps a registry host to ``"docker-config"`` (the default lookup), ``"none"``
+    (always anonymous) or ``"env:NAME"``: the variable holds ``user:password``, or a bare token
+    used with the user name ``<token>``.
+    """
+
+    def __init__(
+        self,
+        sources: Mapping[str, str],
+        config_path: Path | None = None,
+        *,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(config_path, environ=environ)
+        self.sources = {normalise_host(host): source for host, source in sources.items()}
+        self._environ = os.environ if environ is None else environ
+
+    def lookup(self, registry: str | None) -> Credentials | None:
+        source = self.sources.get(normalise_host(registry or "docker.io"), "docker-config")
+        if source == "none":
+            return None
+        if source.startswith("env:"):
+            name = source.removeprefix("env:")
+            value = self._environ.get(name)
+            if not value:
+                logger.warning("credentials for %s: environment variable %s is not set", registry, name)
+                return None
+            user, colon, secret = value.partition(":")
+            return Credentials(user, secret) if colon else Credentials("<token>", value)
+        return super().lookup(registry)
