@@ -22,7 +22,7 @@ TOKENS: web.AppKey[TokenChecker] = web.AppKey("depcheck_tokens", TokenChecker)
 LIMITER: web.AppKey[RateLimiter] = web.AppKey("depcheck_limiter", RateLimiter)
 OPENAPI: web.AppKey[dict[str, Any]] = web.AppKey("depcheck_openapi", dict)
 
-CLIENT = "depcheck_client"
+CLIENT: web.RequestKey[str] = web.RequestKey("depcheck_client", str)
 """Request key: who is asking (a token fingerprint or an address), for rate limiting and logs."""
-REQUEST_ID = "depcheck_request_id"
+REQUEST_ID: web.RequestKey[str] = web.RequestKey("depcheck_request_id", str)
 """Request key: the id logged with every line about this request and echoed in ``X-Request-Id``."""

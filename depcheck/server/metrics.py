@@ -80,7 +80,7 @@ class ServiceMetrics:
     def __init__(self) -> None:
         # The ``*_created`` series (a timestamp per label set) double the output for nothing a
         # dashboard reads; the switch is process-wide, and this process is the service.
-        disable_created_metrics()
+        disable_created_metrics()  # type: ignore[no-untyped-call]
         self.registry = CollectorRegistry()
         self.requests = Counter(
             "depcheck_http_requests",

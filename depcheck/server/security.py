@@ -386,13 +386,21 @@ class RegistryGuard:
         *,
         allow_private: bool = False,
         resolver: Resolver | None = None,
+        trusted: Iterable[str] = (),
     ) -> None:
         self.entries = tuple(AllowedEntry.parse(text) for text in allowed)
         self.allow_private = allow_private
         self.resolver: Resolver = resolver or system_resolver
+        self.trusted = frozenset(url.rstrip("/") for url in trusted)
 
     async def check_url(self, url: str) -> None:
-        """Raise :class:`RegistryNotAllowed` unless ``url`` (an index URL) may be asked."""
+        """Raise :class:`RegistryNotAllowed` unless ``url`` (an index URL) may be asked.
+
+        A URL the operator configured (``trusted``: the service's own index) is always allowed,
+        so a requirements file that names the index the service uses anyway is verified.
+        """
+        if url.rstrip("/") in self.trusted:
+            return
         parts = urlsplit(url)
         try:
             port = parts.port

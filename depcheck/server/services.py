@@ -107,7 +107,10 @@ async def open_services(
     metrics.count_upstream_requests(lambda: http.requests_sent)
     images = CountingImages(DockerRegistry(http, hub_url=config.docker_hub_url, cache=cache), metrics)
     guard = RegistryGuard(
-        config.allowed_registries, allow_private=config.allow_private_registries, resolver=resolver
+        config.allowed_registries,
+        allow_private=config.allow_private_registries,
+        resolver=resolver,
+        trusted=(index_url,),
     )
     try:
         yield Services(
