@@ -183,6 +183,11 @@ class _Line:
         self._starts = starts
         self._offsets = offsets
 
+    @property
+    def contiguous(self) -> bool:
+        """Whether :attr:`text` comes from one physical line (so it is verbatim in the document)."""
+        return len(self._offsets) == 1
+
     def offset(self, index: int) -> int:
         """The character offset in the document of character ``index`` of :attr:`text`."""
         joined = index + self._base
@@ -201,7 +206,7 @@ def _comment_start(text: str) -> int:
 
 
 def _finish(joined: str, starts: Sequence[int], offsets: Sequence[int]) -> _Line | None:
-    cut = _comment_start(joined)
+    cut = _comment_start(joined) if "#" in joined else -1
     comment = joined[cut:] if cut != -1 else None
     code = joined[:cut] if cut != -1 else joined
     stripped = code.lstrip()
@@ -641,9 +646,10 @@ def _parse_plain(text: str) -> _Parsed | None:
         extras = tuple(sorted(set(written)))
     specifier = ""
     if specifier_text:
-        for part in specifier_text.split(","):
-            if not part.strip(" \t"):
-                return None
+        if "," in specifier_text:
+            for part in specifier_text.split(","):
+                if not part.strip(" \t"):
+                    return None
         try:
             specifier = _specifier(specifier_text)
         except InvalidSpecifier:
@@ -756,18 +762,22 @@ class _Walker:
         self.findings: list[Finding] = []
         self.files: list[str] = []
         self.index_url: str | None = None
-        self.extra_index_urls: list[str] = []
+        self.extra_index_urls: tuple[str, ...] = ()
         self._seen: set[tuple[str, bool]] = set()
 
     def result(self) -> ParseResult:
-        """Everything read; the index options apply to every requirement read, as in pip."""
-        dependencies = self.dependencies
-        if self.index_url is not None or self.extra_index_urls:
-            extra = tuple(dict.fromkeys(self.extra_index_urls))
-            dependencies = [
-                replace(dependency, index_url=self.index_url, extra_index_urls=extra)
-                for dependency in dependencies
-            ]
+        """Everything read; the index options apply to every requirement read, as in pip.
+
+        Each dependency was built with the index options known when it was read (usually the
+        final ones: they tend to open the file); only those read before a change are rebuilt.
+        """
+        final = (self.index_url, self.extra_index_urls)
+        dependencies = [
+            dependency
+            if (dependency.index_url, dependency.extra_index_urls) == final
+            else replace(dependency, index_url=self.index_url, extra_index_urls=self.extra_index_urls)
+            for dependency in self.dependencies
+        ]
         return ParseResult(
             dependencies=tuple(dependencies),
             findings=tuple(self.findings),
@@ -900,7 +910,7 @@ class _Walker:
             hashes = tuple(value for value, _ in options.hashes)
             self.requirement(document, line, 0, text[:args_end], role=role, hashes=hashes, ignored=ignored)
             return
-        if options.hashes:
+        if options.hashes and not options.editables:  # pip ignores hashes on -e lines quietly
             at = options.hashes[0][1]
             self.findings.append(
                 invalid(
@@ -926,9 +936,13 @@ class _Walker:
         if options.index_url is not None:
             value, at = options.index_url
             self.index_url = self._index_value(document, line, "--index-url", value, at)
-            self.extra_index_urls = []
+            self.extra_index_urls = ()
         for value, at in options.extra_index_urls:
-            self.extra_index_urls.append(self._index_value(document, line, "--extra-index-url", value, at))
+            self.add_extra_index(self._index_value(document, line, "--extra-index-url", value, at))
+
+    def add_extra_index(self, url: str) -> None:
+        if url not in self.extra_index_urls:
+            self.extra_index_urls = (*self.extra_index_urls, url)
 
     def _index_value(self, document: Document, line: _Line, option: str, value: str, at: int) -> str:
         expanded, missing = _expand(value, self.context.environ)
@@ -946,7 +960,12 @@ class _Walker:
         first = line.offset(start)
         if not line.exact:
             return document.location(first, section=section)
-        last = line.offset(end - 1) + 1 if end > start else first
+        if end <= start:
+            last = first
+        elif line.contiguous:  # one physical line: the text is contiguous in the document
+            last = first + end - start
+        else:
+            last = line.offset(end - 1) + 1
         return document.location(first, last, role=_REQUIREMENT_SPAN, section=section)
 
     def requirement(
@@ -994,6 +1013,8 @@ class _Walker:
                 marker=parsed.marker,
                 url=parsed.url,
                 hashes=hashes,
+                index_url=self.index_url,
+                extra_index_urls=self.extra_index_urls,
                 unresolved=unresolved,
                 ignored_rules=ignored,
             )
@@ -1070,6 +1091,8 @@ class _Walker:
                 extras=extras,
                 url=url,
                 editable=True,
+                index_url=self.index_url,
+                extra_index_urls=self.extra_index_urls,
                 unresolved=unresolved,
                 ignored_rules=ignored,
             )
@@ -1212,7 +1235,7 @@ def parse_pip_arguments(
         if action == "index-url":
             walker.index_url = value
         elif action == "extra-index-url":
-            walker.extra_index_urls.append(value)
+            walker.add_extra_index(value)
         if action in ("index-url", "extra-index-url") and "$" in value:
             where = document.location(offset, section=section)
             walker.findings.append(unresolved_at(where, f"{value}: {_shell_reason(value)}", PYPI))

@@ -309,6 +309,12 @@ def test_a_comment_after_a_backslash_swallows_the_next_line_as_pip_does() -> Non
     assert [dependency.name for dependency in result.dependencies] == ["foo", "baz"]
 
 
+def test_a_backslash_on_the_last_line_of_the_file() -> None:
+    document, result = parse("requests==2.32.3\nflask==3.0.0 \\")
+    assert [dependency.name for dependency in result.dependencies] == ["requests", "flask"]
+    assert spanned(document, result.dependencies[1]) == b"flask==3.0.0"
+
+
 def test_empty_and_comment_only_files() -> None:
     for content in ("", "\n\n", "# only a comment\n   \n\t# another\n", "\\\n"):
         _, result = parse(content)
@@ -464,6 +470,25 @@ def test_editable_vcs_checkouts() -> None:
     )
     assert (other.name, other.url) == ("other-thing", "git+ssh://git@gitlab.example/org/other-thing.git@main")
     assert (other.location.line, other.location.column) == (2, 12)
+
+
+def test_hashes_on_an_editable_line_are_ignored_quietly_as_in_pip() -> None:
+    _, result = parse(f"-e ./pkg --hash={HASH_A}\n")
+    dependency = only(result)
+    assert (dependency.name, dependency.hashes) == ("./pkg", ())
+
+
+def test_an_editable_constraint_is_invalid() -> None:
+    _, result = parse("-c constraints.txt\n", files={"constraints.txt": "-e ./pkg\n"})
+    assert [(dependency.name, dependency.role) for dependency in result.dependencies] == [
+        ("./pkg", Role.CONSTRAINT)
+    ]
+    assert [(brief(finding), finding.message) for finding in result.findings] == [
+        (
+            ("invalid", "constraints.txt", 1),
+            "-e ./pkg: pip does not allow editable requirements as constraints",
+        )
+    ]
 
 
 def test_an_editable_archive_url_is_invalid() -> None:
