@@ -257,10 +257,7 @@ def _outdated(
     if release.upload_time is not None and newest_release.upload_time is not None:
         gap = (newest_release.upload_time - release.upload_time).days
         days = f" and {_plural(max(gap, 0), 'day')}"
-    message = (
-        f"{dependency.name}=={release.version} is {_plural(behind, 'release')}{days} behind {newest}: "
-        f"{_pin_text(dependency, newest)}"
-    )
+    message = f"{dependency.name}=={release.version} is {_plural(behind, 'release')}{days} behind {newest}"
     return _about(dependency, "outdated", message, newest)
 
 
@@ -287,7 +284,7 @@ def _unpinned_or_ranged(
         findings.append(
             dataclasses.replace(
                 finding,
-                message=f"{finding.message}: {_pin_text(dependency, chosen)}",
+                message=finding.message,
                 suggestion=chosen,
                 replacement=replacement_for(dependency, chosen),
             )
