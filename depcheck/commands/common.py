@@ -28,6 +28,7 @@ from depcheck.errors import UsageError
 from depcheck.filtering import apply_config
 from depcheck.model import Severity
 from depcheck.registries.cache import DiskCache, NullCache, ResponseCache
+from depcheck.registries.config import IndexConfigError, default_index_url
 from depcheck.registries.docker import DockerRegistry
 from depcheck.registries.docker_auth import ConfiguredCredentials
 from depcheck.registries.http import HttpClient
@@ -181,8 +182,13 @@ async def open_registries(settings: Settings) -> AsyncIterator[tuple[SimpleIndex
         }
     )
     try:
+        index_url = config.index_url or default_index_url()
+    except IndexConfigError as exc:
+        cache.close()
+        raise UsageError(f"cannot tell which package index to use: {exc}") from exc
+    try:
         async with HttpClient(offline=settings.offline) as http:
-            index = SimpleIndex(http, index_url=config.index_url, cache=cache)
+            index = SimpleIndex(http, index_url=index_url, cache=cache)
             images = DockerRegistry(
                 http,
                 hub_url=config.docker_hub_url,
