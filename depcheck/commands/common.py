@@ -4,6 +4,11 @@ clients, and writing a report.
 The command line wins over the configuration file, which wins over the built-in defaults. Every
 error here is a usage error (exit 2): a bad option, an unreadable configuration, a bad baseline,
 a ``--changed-since`` ref that does not exist.
+
+One hidden setting is read here and nowhere else: ``DEPCHECK_HTTP_TIMEOUT``, the seconds one HTTP
+attempt may take (default :data:`~depcheck.registries.http.DEFAULT_TIMEOUT`). It is not a
+command-line option because users have no reason to change it; the end-to-end tests shorten it
+to show a hanging registry turning into ``registry-error`` within seconds.
 """
 
 from __future__ import annotations
@@ -12,9 +17,10 @@ import argparse
 import contextlib
 import dataclasses
 import logging
+import math
 import os
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -31,13 +37,31 @@ from depcheck.registries.cache import DiskCache, NullCache, ResponseCache
 from depcheck.registries.config import IndexConfigError, default_index_url
 from depcheck.registries.docker import DockerRegistry
 from depcheck.registries.docker_auth import ConfiguredCredentials
-from depcheck.registries.http import HttpClient
+from depcheck.registries.http import DEFAULT_TIMEOUT, HttpClient
 from depcheck.registries.pypi import SimpleIndex
 from depcheck.report import Report
 from depcheck.rules import STATIC_RULES
 from depcheck.verify import RegistryVerifier
 
 logger = logging.getLogger(__name__)
+
+HTTP_TIMEOUT_ENV = "DEPCHECK_HTTP_TIMEOUT"
+"""Hidden: seconds one HTTP attempt may take (see the module docstring)."""
+
+
+def http_timeout(environ: Mapping[str, str] | None = None) -> float:
+    """``$DEPCHECK_HTTP_TIMEOUT`` as seconds, else the HTTP layer's default; a bad value is a usage error."""
+    env = os.environ if environ is None else environ
+    text = env.get(HTTP_TIMEOUT_ENV, "").strip()
+    if not text:
+        return DEFAULT_TIMEOUT
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not (seconds > 0 and math.isfinite(seconds)):
+        raise UsageError(f"{HTTP_TIMEOUT_ENV}: expected a positive number of seconds, got {text!r}")
+    return seconds
 
 
 def parse_build_args(values: list[str]) -> dict[str, str]:
@@ -187,7 +211,7 @@ async def open_registries(settings: Settings) -> AsyncIterator[tuple[SimpleIndex
         cache.close()
         raise UsageError(f"cannot tell which package index to use: {exc}") from exc
     try:
-        async with HttpClient(offline=settings.offline) as http:
+        async with HttpClient(offline=settings.offline, timeout=http_timeout()) as http:
             index = SimpleIndex(http, index_url=index_url, cache=cache)
             images = DockerRegistry(
                 http,
