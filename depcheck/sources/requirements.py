@@ -6,7 +6,11 @@ in a backslash are joined (a comment line ends the join), comments are cut where
 requirement and its options at the first word that starts with ``-`` (``break_args_options``).
 Unlike pip, every step keeps track of where each character came from, so a requirement continued
 over several lines, in a CRLF file or behind a BOM still gets the exact byte span a fix replaces.
-``-r``/``-c`` includes are followed through the :class:`~depcheck.sources.interface.FileReader`.
+(A requirement whose own text is split by a continuation, rare, gets a span from its first to its
+last character, the backslash and newline included, and pip's joined text as its ``text``.)
+``-r``/``-c`` includes are followed through the :class:`~depcheck.sources.interface.FileReader`;
+index options apply to every requirement the file and its includes name, as pip's one shared
+finder does: the last ``--index-url`` wins and drops the extra indexes named before it.
 Requirements themselves are parsed by ``packaging``: a fast path takes the plain ``name[extras]
 op version ; marker`` shape apart with a strict pattern and hands the specifier and marker to
 packaging's ``SpecifierSet`` and ``Marker`` (10,000 lines must parse in well under 0.3 s, and a full
