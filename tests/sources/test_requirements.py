@@ -980,7 +980,9 @@ def test_the_fast_path_agrees_with_packaging_on_noise(line: str) -> None:
 # --- size --------------------------------------------------------------------------------------
 
 
-def test_ten_thousand_lines_parse_quickly() -> None:
+def test_ten_thousand_generated_lines_parse_completely() -> None:
+    # Speed is measured in benchmarks/bench_parse.py, not asserted here: a timed test fails on a
+    # busy machine without telling anything about depcheck.
     # Blocks of ten lines as generated files hold them: a comment, two hashed requirements over
     # three lines each, a pin, a range with extras and a marker, and a bare name.
     lines = []
@@ -998,14 +1000,11 @@ def test_ten_thousand_lines_parse_quickly() -> None:
     document = Document.from_text("requirements.txt", "\n".join(lines) + "\n")
     assert document.line_count == 10_001  # the empty line after the last newline
     context = ParseContext(reader=MemoryFileReader({}))
-    best = float("inf")
-    for _ in range(5):
-        started = time.process_time()
-        result = SOURCE.parse(document, PurePosixPath("requirements.txt"), context)
-        best = min(best, time.process_time() - started)
+    result = SOURCE.parse(document, PurePosixPath("requirements.txt"), context)
     assert len(result.dependencies) == 5_000
     assert result.findings == ()
-    assert best < 0.3, best
+    assert result.dependencies[-1].name == "bare-999"
+    assert result.dependencies[-1].location.line == 10_000
 
 
 @pytest.mark.parametrize(
