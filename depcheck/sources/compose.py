@@ -46,8 +46,6 @@ _PATTERNS = ("docker-compose*.yml", "docker-compose*.yaml", "compose*.yml", "com
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _STRING_TAG = "tag:yaml.org,2002:str"
 _NULL_TAG = "tag:yaml.org,2002:null"
-_MAX_MERGE_DEPTH = 64
-"""Merge keys nested deeper than this are taken for a cycle (an alias of an enclosing anchor)."""
 
 
 class ComposeSource(Source):
@@ -74,6 +72,7 @@ class _Parser:
         self.document = document
         self.context = context
         self.findings: list[Finding] = []
+        self.merged: dict[int, dict[str, tuple[Node, Node]]] = {}
 
     def parse(self) -> ParseResult:
         try:
@@ -90,7 +89,7 @@ class _Parser:
             return ParseResult()
         if not isinstance(root, MappingNode):
             return self._only(self._location(root), "a compose file must be a mapping (services: ...)")
-        services_node = _items(root).get("services")
+        services_node = _items(root, self.merged).get("services")
         if services_node is None or _is_null(services_node[1]):
             return ParseResult()
         services_value = services_node[1]
@@ -124,13 +123,13 @@ class _Parser:
         return ParseResult(findings=(invalid(location, reason, Ecosystem.DOCKER),))
 
     def _services(self, services: MappingNode) -> Iterator[_Service]:
-        for name, (_, node) in _items(services).items():
+        for name, (_, node) in _items(services, self.merged).items():
             if _is_null(node):
                 continue  # "web:" with nothing under it; compose rejects it, nothing to check here
             if not isinstance(node, MappingNode):
                 self._invalid(node, f"services.{name} must be a mapping")
                 continue
-            fields = _items(node)
+            fields = _items(node, self.merged)
             image = fields.get("image")
             yield _Service(name=name, image=image[1] if image else None, builds="build" in fields)
 
@@ -239,23 +238,29 @@ def _is_null(node: Node) -> bool:
     return isinstance(node, ScalarNode) and node.tag == _NULL_TAG
 
 
-def _items(node: MappingNode, depth: int = 0) -> dict[str, tuple[Node, Node]]:
+def _items(node: MappingNode, cache: dict[int, dict[str, tuple[Node, Node]]]) -> dict[str, tuple[Node, Node]]:
     """The mapping's entries by key, merge keys resolved the way YAML 1.1 defines them.
 
     Keys written in the mapping win over merged ones; among merged mappings
-    (``<<: [*a, *b]``) the earlier wins.
+    (``<<: [*a, *b]``) the earlier wins. Each mapping is resolved once (``cache``), so that
+    anchors merged into anchors merged into anchors cost no more than the file is long, and a
+    mapping merging itself (through an alias of an enclosing anchor) merges nothing.
     """
+    known = cache.get(id(node))
+    if known is not None:
+        return known
+    cache[id(node)] = {}  # while being resolved: a merge of itself adds nothing
     explicit: dict[str, tuple[Node, Node]] = {}
     merged: dict[str, tuple[Node, Node]] = {}
     for key, value in node.value:
         if key.tag == _MERGE_TAG:
-            if depth >= _MAX_MERGE_DEPTH:
-                continue
             sources = value.value if isinstance(value, SequenceNode) else [value]
             for source in sources:
                 if isinstance(source, MappingNode):
-                    for name, entry in _items(source, depth + 1).items():
+                    for name, entry in _items(source, cache).items():
                         merged.setdefault(name, entry)
         elif isinstance(key, ScalarNode):
             explicit[str(key.value)] = (key, value)
-    return {**merged, **explicit}
+    result = {**merged, **explicit}
+    cache[id(node)] = result
+    return result

@@ -472,6 +472,10 @@ class _Parser:
             for key, value in _csv_fields(flag.value):
                 if key == "from":
                     self._from_flag(value, flag.written, Role.MOUNT_FROM, section, instruction)
+        if "pip" not in script.text and not any(
+            "pip" in heredoc.body.text for heredoc in instruction.heredocs
+        ):
+            return  # most RUN lines install system packages: no need to split them into words
         exec_form = _json_words(script) if script.text.startswith("[") else None
         if exec_form is not None:
             found = [exec_form]

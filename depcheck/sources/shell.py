@@ -48,6 +48,8 @@ class ShellWord:
         return self.source.first_offset()
 
 
+_PLAIN = re.compile(r"[^ \t\r\f\v\n;&|()<>\\'\"$`]+")
+_DOUBLE_QUOTED_PLAIN = re.compile(r'[^"\\$`]+')
 _PARAMETER = re.compile(r"\$(?:[A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-])?")
 _SEPARATORS = ("&&", "||", ";;", ";", "|", "&", "(", ")", "\n")
 _REDIRECTIONS = (">>", ">&", ">|", "<<<", "<<-", "<<", "<&", "<>", ">", "<")
@@ -142,8 +144,10 @@ class _Tokenizer:
             elif character in "$`":
                 self._expansion(pieces, expansions)
             else:
-                pieces.append(self.script[self.index : self.index + 1])
-                self.index += 1
+                run = _PLAIN.match(text, self.index)
+                end = run.end() if run else self.index + 1
+                pieces.append(self.script[self.index : end])
+                self.index = end
         if self.index < len(text) and text[self.index] in "<>" and text[start : self.index].isdigit():
             return None  # "2>&1": the 2 belongs to the redirection
         if self.index == start:
@@ -162,8 +166,10 @@ class _Tokenizer:
             elif character in "$`":
                 self._expansion(pieces, expansions)
             else:
-                pieces.append(self.script[self.index : self.index + 1])
-                self.index += 1
+                run = _DOUBLE_QUOTED_PLAIN.match(text, self.index)
+                end = run.end() if run else self.index + 1
+                pieces.append(self.script[self.index : end])
+                self.index = end
         self.index += 1
 
     def _expansion(self, pieces: list[Sourced], expansions: list[tuple[int, int]]) -> None:

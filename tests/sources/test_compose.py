@@ -193,6 +193,20 @@ def test_anchor_image_is_reported_once_at_the_anchor() -> None:
     assert span_of(document, result.dependencies[0]) == b"python:3.12.4"
 
 
+def test_merges_of_merges_and_self_merges_are_read_once() -> None:
+    """Anchors merging anchors twice over would double the work at each level if resolved naively."""
+    layers = "".join(f"x{level}: &x{level}\n  <<: [*x{level - 1}, *x{level - 1}]\n" for level in range(1, 41))
+    _, result = parse(
+        "x0: &x0\n  image: python:3.12.4\n"
+        + layers
+        + "services:\n  web:\n    <<: *x40\n  self: &self\n    <<: [*self, *self]\n    image: nginx:1.27.2\n"
+    )
+    assert [(d.name, d.location.section) for d in result.dependencies] == [
+        ("python", "services.web"),
+        ("nginx", "services.self"),
+    ]
+
+
 def test_build_inherited_through_a_merge_skips_the_image() -> None:
     _, result = parse(
         "x-sentry: &sentry\n"
