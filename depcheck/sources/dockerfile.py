@@ -129,7 +129,6 @@ class _Instruction:
     start: int
     arguments: Sourced
     """Everything after the keyword, continuation lines joined, offsets kept."""
-    line: int
     ignored_rules: frozenset[str] | None
     """From a ``# depcheck: ignore[...]`` comment on the line directly above."""
     heredocs: tuple[_Heredoc, ...] = ()
@@ -284,7 +283,6 @@ class _Parser:
                     keyword=keyword,
                     start=start,
                     arguments=arguments,
-                    line=self.document.line_of(start),
                     ignored_rules=ignored,
                     heredocs=heredocs,
                 )
@@ -364,7 +362,9 @@ class _Parser:
                 scope[name] = self.global_args[name]  # a stage's bare ARG takes the global default
             else:
                 reason = f"ARG {name} has no value (pass --build-arg {name}=...)"
-                if len(words) == 2 and position == 0 and "=" not in words[1].text:
+                if name in _PLATFORM_ARGS:
+                    reason = _platform_reason(name)
+                elif len(words) == 2 and position == 0 and "=" not in words[1].text:
                     value = words[1].text
                     reason = (
                         f"ARG {name} has no value: `ARG {name} {value}` declares two build arguments "
@@ -591,7 +591,7 @@ class _Parser:
         if variable is not None:
             return variable.reason
         if name in _PLATFORM_ARGS:
-            return f"{name} is set by BuildKit from the platform being built (pass --build-arg {name}=...)"
+            return _platform_reason(name)
         if any(name in stage.args for stage in self.stages):
             return (
                 f"ARG {name} is declared inside a build stage, which a FROM cannot see; "
@@ -704,6 +704,10 @@ class _Parser:
 
 
 # --- helpers ----------------------------------------------------------------------------------
+
+
+def _platform_reason(name: str) -> str:
+    return f"{name} is set by BuildKit from the platform being built (pass --build-arg {name}=...)"
 
 
 def _lines(text: str) -> list[_Line]:

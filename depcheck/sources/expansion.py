@@ -182,20 +182,6 @@ def expand(word: Sourced, lookup: Lookup, syntax: Syntax, missing: Callable[[str
     return _evaluate(nodes, lookup, missing)
 
 
-def variables(word: Sourced, syntax: Syntax) -> list[str]:
-    """The names of every variable ``word`` refers to, defaults included, in order."""
-    names: list[str] = []
-
-    def walk(nodes: Iterable[_Node]) -> None:
-        for node in nodes:
-            if isinstance(node, _Variable):
-                names.append(node.name)
-                walk(node.word)
-
-    walk(_Parser(word, syntax).parse())
-    return names
-
-
 def _evaluate(nodes: Iterable[_Node], lookup: Lookup, missing: Callable[[str], str]) -> Sourced:
     parts: list[Sourced] = []
     for node in nodes:

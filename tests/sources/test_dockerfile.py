@@ -729,6 +729,8 @@ def test_platform_args_need_a_build_arg() -> None:
     assert dependency.unresolved == (
         "TARGETARCH is set by BuildKit from the platform being built (pass --build-arg TARGETARCH=...)"
     )
+    declared = only(parse("ARG TARGETARCH\nFROM ghcr.io/acme/base-$TARGETARCH:1.0.0")[1])
+    assert declared.unresolved == dependency.unresolved
     resolved = only(parse("FROM ghcr.io/acme/base-$TARGETARCH:1.0.0", build_args={"TARGETARCH": "arm64"})[1])
     assert (resolved.name, resolved.tag) == ("ghcr.io/acme/base-arm64", "1.0.0")
 

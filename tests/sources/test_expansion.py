@@ -12,7 +12,6 @@ from depcheck.sources.expansion import (
     Syntax,
     UnresolvedVariable,
     expand,
-    variables,
 )
 
 VALUES = {"PY": Sourced.at("3.12", 100), "EMPTY": Sourced.at("", 200), "CLI": Sourced.detached("9")}
@@ -120,10 +119,6 @@ def test_compose_dialect(word: str, text: str) -> None:
 def test_compose_lone_dollar_is_an_error(word: str) -> None:
     with pytest.raises(ExpansionSyntaxError):
         run(word, COMPOSE)
-
-
-def test_variables_lists_every_name() -> None:
-    assert variables(Sourced.at("${A:-$B}x$C", 0), DOCKERFILE) == ["A", "B", "C"]
 
 
 def test_split_and_strip_keep_offsets() -> None:
