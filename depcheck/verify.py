@@ -63,8 +63,12 @@ def registry_error(dependency: Dependency, error: RegistryError) -> Finding:
     )
 
 
+Progress = Callable[[int, int], None]
+"""Told ``(done, total)`` each time a lookup ends, e.g. to draw a progress bar."""
+
+
 async def _settle(
-    keys: Sequence[Hashable], lookup: Callable[[T], Awaitable[object]]
+    keys: Sequence[Hashable], lookup: Callable[[T], Awaitable[object]], done: Callable[[], None]
 ) -> dict[Hashable, object]:
     """Run ``lookup`` for every key concurrently; failures come back as the exception."""
 
@@ -74,6 +78,8 @@ async def _settle(
         except RegistryError as exc:
             logger.warning("%s", exc)
             return exc
+        finally:
+            done()
 
     values = await asyncio.gather(*(one(key) for key in keys))  # type: ignore[arg-type]
     return dict(zip(keys, values, strict=True))
@@ -82,9 +88,10 @@ async def _settle(
 class RegistryVerifier(Verifier):
     """The verifier over a package index and an image registry client."""
 
-    def __init__(self, index: PackageIndex, images: ImageRegistry) -> None:
+    def __init__(self, index: PackageIndex, images: ImageRegistry, progress: Progress | None = None) -> None:
         self.index = index
         self.images = images
+        self.progress = progress
 
     async def verify(self, dependencies: Sequence[Dependency], policy: Policy) -> Verification:
         to_check = [dependency for dependency in dependencies if needs_lookup(dependency)]
@@ -104,7 +111,18 @@ class RegistryVerifier(Verifier):
         async def image(key: ImageKey) -> ImageFacts:
             return await self.images.image(key[0], key[1])
 
-        projects, images = await asyncio.gather(_settle(pypi_keys, project), _settle(image_keys, image))
+        total = len(pypi_keys) + len(image_keys)
+        finished = 0
+
+        def done() -> None:
+            nonlocal finished
+            finished += 1
+            if self.progress is not None:
+                self.progress(finished, total)
+
+        projects, images = await asyncio.gather(
+            _settle(pypi_keys, project, done), _settle(image_keys, image, done)
+        )
         return self._judge(dependencies, projects, images, policy)
 
     def _judge(

@@ -228,9 +228,17 @@ async def open_registries(settings: Settings) -> AsyncIterator[tuple[SimpleIndex
 
 @contextlib.asynccontextmanager
 async def open_verifier(settings: Settings) -> AsyncIterator[RegistryVerifier]:
-    """The registry verifier for one run, its clients closed when the run ends."""
-    async with open_registries(settings) as (index, images):
-        yield RegistryVerifier(index, images)
+    """The registry verifier for one run, its clients closed when the run ends.
+
+    While lookups run longer than a moment, a progress bar shows on stderr (a terminal only,
+    not with ``-q``).
+    """
+    from depcheck.formats.progress import LookupProgress
+
+    quiet = bool(getattr(settings.args, "quiet", False))
+    with LookupProgress(enabled=not quiet) as progress:
+        async with open_registries(settings) as (index, images):
+            yield RegistryVerifier(index, images, progress=progress)
 
 
 def write_report(report: Report, settings: Settings, *, output: Path | None, stream: TextIO) -> None:
