@@ -1,0 +1,283 @@
+"""``depcheck latest NAME ...``: the exact version (or, with ``--docker``, image tag) to write today.
+
+This is the command a person or a coding agent runs instead of remembering a version, so its text
+output is exactly the line to paste, one per name: ``httpx==0.28.1``, ``python:3.12.7-slim``,
+``ghcr.io/astral-sh/uv:0.11.32`` (the name is kept as written, extras and registry prefix
+included). ``--format json`` prints a list of ``{"name", "ecosystem", "version"`` (PyPI) or
+``"tag"`` and ``"digest"`` (Docker), ``"requirement"`` (the line to write), ``"error"}``.
+
+PyPI: the newest release that has files, is not yanked, is not a pre-release (unless the project
+has published nothing else, as pip would then install one), fits the target Python (``--python``,
+else the configuration's ``python``, else the running interpreter) and is older than
+``--min-age``; the choice is :func:`~depcheck.suggest.pypi.suggest_version`'s. Docker: the most
+specific tag of the line named (``python:3.12-slim`` -> ``python:3.12.7-slim``), and for an
+untagged image or ``latest`` the most specific tag sharing ``latest``'s digest
+(:func:`~depcheck.suggest.docker.latest_tag`). OCI ``tags/list`` answers carry no digests, so
+the few that decide the choice are asked for first.
+
+Exit codes: 0 every name resolved; 1 some name does not exist ("no such project on <index>") or
+has no release that qualifies (the reason on stderr); 3 a registry could not answer, so some name
+was not resolved (this wins over 1, as for ``audit``); 2 a name that is not a project name or an
+image reference. Names are looked up concurrently, each once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
+from depcheck.commands.common import Settings, load_settings, open_registries
+from depcheck.errors import UsageError
+from depcheck.exitcodes import EXIT_FINDINGS, EXIT_OK, EXIT_REGISTRY
+from depcheck.model import Ecosystem
+from depcheck.policy import Policy
+from depcheck.registries.docker import DockerRegistry
+from depcheck.registries.interface import ImageFacts, ProjectFacts, RegistryError
+from depcheck.registries.pypi import SimpleIndex
+from depcheck.sources.image import ImageRef, InvalidImageReference, parse_image_ref
+from depcheck.suggest.docker import latest_tag, parse_tag
+from depcheck.suggest.pypi import parsed_releases, suggest_version, target_python
+
+logger = logging.getLogger(__name__)
+
+DIGEST_PROBES = 8
+"""How many candidate tags' digests are asked of an OCI registry to match a floating tag's build."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What ``latest`` says about one name: the exact version or tag, or why there is none.
+
+    ``requirement`` is the text to write (``httpx==0.28.1``, ``python:3.12.7-slim``).
+    ``registry_failed`` is true when the registry could not answer (exit 3), as opposed to an
+    answer that there is nothing to write (exit 1).
+    """
+
+    name: str
+    ecosystem: Ecosystem
+    requirement: str | None = None
+    version: str | None = None
+    digest: str | None = None
+    error: str | None = None
+    registry_failed: bool = False
+
+    def to_json(self) -> dict[str, object]:
+        data: dict[str, object] = {"name": self.name, "ecosystem": self.ecosystem.value}
+        if self.ecosystem is Ecosystem.PYPI:
+            data["version"] = self.version
+        else:
+            data["tag"] = self.version
+            data["digest"] = self.digest
+        data["requirement"] = self.requirement
+        data["error"] = self.error
+        return data
+
+
+# --- reading the names ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Project:
+    written: str
+    """The name and extras as written (``HTTPX[http2]``), which the output keeps."""
+    name: str
+    """The PEP 503 normalised name, which is looked up."""
+
+
+def read_project(text: str) -> _Project:
+    """A PyPI project name, optionally with extras; anything else is a usage error."""
+    try:
+        requirement = Requirement(text)
+    except InvalidRequirement as exc:
+        raise UsageError(f"latest: {text!r} is not a project name: {exc}") from exc
+    if requirement.specifier or requirement.marker is not None or requirement.url is not None:
+        raise UsageError(
+            f"latest: give a project name without a version or marker, not {text!r} "
+            f"(try: depcheck latest {requirement.name})"
+        )
+    extras = f"[{','.join(sorted(requirement.extras))}]" if requirement.extras else ""
+    return _Project(written=f"{requirement.name}{extras}", name=canonicalize_name(requirement.name))
+
+
+def read_image(text: str) -> ImageRef:
+    """An image reference as ``docker pull`` takes it; anything else is a usage error."""
+    try:
+        return parse_image_ref(text)
+    except InvalidImageReference as exc:
+        raise UsageError(f"latest --docker: {exc.reason} ({text!r})") from exc
+
+
+# --- PyPI -------------------------------------------------------------------------------------
+
+
+def choose_version(facts: ProjectFacts, policy: Policy) -> tuple[str | None, bool]:
+    """The version to write and whether it is a pre-release taken because nothing else qualifies."""
+
+    def suggest(allow_prerelease: bool) -> str | None:
+        return suggest_version(
+            facts,
+            current_specifier="",
+            policy=policy,
+            requires_python=None,
+            allow_prerelease=allow_prerelease,
+        )
+
+    final = suggest(False)
+    if final is not None:
+        return final, False
+    # pip installs a pre-release when no final release qualifies; say so rather than refuse.
+    return suggest(True), True
+
+
+def why_no_version(facts: ProjectFacts, policy: Policy) -> str:
+    """Why no release qualifies, found by relaxing one filter at a time."""
+    if not any(release.files and not release.yanked for _, release in parsed_releases(facts)):
+        return "the index lists no installable release (every release is yanked or has no files)"
+    if policy.min_age is not None and choose_version(facts, dataclasses.replace(policy, min_age=None))[0]:
+        return f"no release is older than --min-age ({_duration(policy)})"
+    target = target_python(policy, None)
+    return f"no release supports Python {target.major}.{target.minor}"
+
+
+def _duration(policy: Policy) -> str:
+    assert policy.min_age is not None
+    seconds = int(policy.min_age.total_seconds())
+    if seconds % 86400 == 0:
+        days = seconds // 86400
+        return f"{days} day" if days == 1 else f"{days} days"
+    hours = seconds / 3600
+    return f"{hours:g} hours"
+
+
+async def resolve_project(index: SimpleIndex, text: str, policy: Policy) -> Answer:
+    project = read_project(text)
+    try:
+        facts = await index.project(project.name)
+    except RegistryError as exc:
+        return Answer(
+            project.name,
+            Ecosystem.PYPI,
+            error=f"PyPI ({exc.registry}) could not answer: {exc.reason}",
+            registry_failed=True,
+        )
+    if not facts.found:
+        return Answer(project.name, Ecosystem.PYPI, error=f"no such project on {facts.index}")
+    version, prerelease = choose_version(facts, policy)
+    if version is None:
+        return Answer(project.name, Ecosystem.PYPI, error=why_no_version(facts, policy))
+    if prerelease:
+        logger.warning("%s has no final release that qualifies; %s is a pre-release", project.name, version)
+    return Answer(project.name, Ecosystem.PYPI, requirement=f"{project.written}=={version}", version=version)
+
+
+# --- Docker -----------------------------------------------------------------------------------
+
+
+def _probes(facts: ImageFacts, current: str | None) -> list[str]:
+    """The tags whose digests decide :func:`latest_tag`'s choice, when the tag list gave none.
+
+    The anchor (the tag named, or ``latest``) and the newest few tags that could be its exact
+    build: the same variant and a longer release of its line, or plain tags for ``latest``.
+    """
+    tag = (current or "").partition("@")[0] or "latest"
+    anchor = parse_tag(tag)
+    candidates = []
+    for name in facts.tags:
+        parsed = parse_tag(name)
+        if parsed is None or not parsed.stable:
+            continue
+        if anchor is None:
+            if parsed.suffix or parsed.word:
+                continue
+        elif not parsed.extends(anchor):
+            continue
+        candidates.append(parsed)
+    candidates.sort(key=lambda parsed: parsed.order, reverse=True)
+    return [tag, *(parsed.text for parsed in candidates[:DIGEST_PROBES])]
+
+
+async def resolve_image(images: DockerRegistry, text: str, policy: Policy) -> Answer:
+    ref = read_image(text)
+    current = (ref.tag or "") + (f"@{ref.digest}" if ref.digest else "")
+    where = ref.registry or "Docker Hub"
+    try:
+        facts = await images.image(ref.registry, ref.repository)
+        if facts.found:
+            if not any(info.digest for info in facts.tags.values()):
+                facts = await images.fill_digests(facts, _probes(facts, current))
+            tag = latest_tag(facts, current or None, policy)
+            if tag is not None:
+                facts = await images.fill_digests(facts, [tag])
+    except RegistryError as exc:
+        return Answer(
+            ref.name,
+            Ecosystem.DOCKER,
+            error=f"the image registry ({exc.registry}) could not answer: {exc.reason}",
+            registry_failed=True,
+        )
+    if not facts.found:
+        reason = "not found, or private" if facts.private else "no such image repository"
+        return Answer(ref.name, Ecosystem.DOCKER, error=f"{reason} on {where} ({facts.repository})")
+    if tag is None:
+        named = ref.tag or "latest"
+        return Answer(ref.name, Ecosystem.DOCKER, error=f"no published tag fits {named} on {where}")
+    if ref.tag is not None and ref.tag not in facts.tags:
+        logger.warning(
+            "%s:%s is not a published tag; %s is the nearest published one", ref.name, ref.tag, tag
+        )
+    info = facts.tags.get(tag)
+    digest = info.digest if info is not None else None
+    requirement = f"{ref.name}:{tag}"
+    if ref.digest is not None:
+        # The reference pinned a build: keep it pinned, to the build of the tag now named.
+        requirement = f"{requirement}@{digest}" if digest else requirement
+    return Answer(ref.name, Ecosystem.DOCKER, requirement=requirement, version=tag, digest=digest)
+
+
+# --- the command ------------------------------------------------------------------------------
+
+
+async def resolve_all(settings: Settings, names: Sequence[str], docker: bool) -> list[Answer]:
+    """Every name's answer, in the order given; each distinct name is looked up once."""
+    policy = settings.options.policy
+    # Read every name first: a usage error must stop the command before any lookup.
+    for text in names:
+        if docker:
+            read_image(text)
+        else:
+            read_project(text)
+    async with open_registries(settings) as (index, images):
+        if docker:
+            return list(await asyncio.gather(*(resolve_image(images, text, policy) for text in names)))
+        return list(await asyncio.gather(*(resolve_project(index, text, policy) for text in names)))
+
+
+def run_latest_command(args: argparse.Namespace) -> int:
+    settings = load_settings(args)
+    names: list[str] = list(args.names)
+    answers = asyncio.run(resolve_all(settings, names, bool(args.docker)))
+    if args.format == "json":
+        sys.stdout.write(json.dumps([answer.to_json() for answer in answers], indent=2) + "\n")
+    else:
+        sys.stdout.write("".join(f"{answer.requirement}\n" for answer in answers if answer.requirement))
+    sys.stdout.flush()
+    for answer in answers:
+        if answer.error is not None:
+            print(f"depcheck: error: {answer.name}: {answer.error}", file=sys.stderr)
+    if any(answer.registry_failed for answer in answers):
+        return EXIT_REGISTRY
+    if any(answer.requirement is None for answer in answers):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+__all__ = ["Answer", "choose_version", "read_image", "read_project", "run_latest_command", "why_no_version"]
