@@ -116,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--group", choices=("all", "file", "ecosystem"), default="all")
     pr.add_argument("--rules", metavar="RULE,...", help="which findings to fix (default: all but outdated)")
     pr.add_argument("--upgrade", action="store_true", help="also apply outdated")
+    pr.add_argument("--pin-digest", action="store_true", help="add or refresh image digests")
     pr.add_argument("--dry-run", action="store_true", help="print what would be pushed and opened")
     _add_verbosity(pr)
 

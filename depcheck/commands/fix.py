@@ -41,8 +41,9 @@ from depcheck.fix import (
     write_local,
 )
 from depcheck.fix.digests import PIN_DIGEST, DigestKey, apply_digests, digest_requests
+from depcheck.fix.pins import describe
 from depcheck.fix.snapshot import SnapshotReader
-from depcheck.model import Ecosystem, Finding, SpanRole
+from depcheck.model import Finding
 from depcheck.registries.cache import strip_credentials
 from depcheck.registries.docker import DockerRegistry
 from depcheck.registries.interface import ProjectFacts, RegistryError
@@ -181,41 +182,6 @@ async def prepare_fix(settings: Settings, *, rules: frozenset[str], pin_digest: 
         notes=tuple(notes),
         index_url=index_url,
     )
-
-
-def change_text(finding: Finding) -> tuple[str, str]:
-    """``(from, to)`` as people read a pin change: versions and tags, not whole lines.
-
-    A requirement shows its specifier (``>=2.31`` -> ``2.34.2``), a Poetry value its text
-    (``^25.1``), an image its tag (``3.12-slim`` -> ``3.12.7-slim``), with a short digest when one
-    is written; nothing written reads ``(none)``.
-    """
-    dependency = finding.dependency
-    to = finding.suggestion or finding.replacement or ""
-    if dependency is None:
-        return finding.current or "(none)", to
-    if dependency.ecosystem is Ecosystem.PYPI:
-        old = dependency.text if finding.location.span_role is SpanRole.VERSION else dependency.specifier
-        return old or "(none)", to
-    old = dependency.tag or "(none)"
-    if dependency.digest is not None:
-        old += "@" + short_digest(dependency.digest)
-    if "@" in to:
-        tag, _, digest = to.partition("@")
-        to = f"{tag}@{short_digest(digest)}"
-    return old, to
-
-
-def short_digest(digest: str) -> str:
-    """``sha256:`` and the first 12 hex digits, as ``docker images`` shows them."""
-    algorithm, _, value = digest.partition(":")
-    return f"{algorithm}:{value[:12]}" if value else digest
-
-
-def describe(finding: Finding) -> str:
-    """One change as a line: ``name: from -> to (rule)``."""
-    old, new = change_text(finding)
-    return f"{finding.name or finding.current}: {old} -> {new} ({finding.rule})"
 
 
 def _plural(count: int, word: str) -> str:
