@@ -377,3 +377,16 @@ def test_offline_with_a_cold_cache_says_what_it_could_not_answer(
             f"no cached answer for {registry.url}/v2/namespaces/library/repositories/python/tags?page_size=100",
         )
     ]
+
+
+@pytest.mark.parametrize("value", ["soon", "0", "-1", "nan"])
+def test_a_bad_http_timeout_is_a_usage_error(cli: Cli, registry: FakeRegistry, value: str) -> None:
+    (cli.cwd / "requirements.txt").write_text("httpx==0.28.1\n")
+
+    run = audit(cli, env={"DEPCHECK_HTTP_TIMEOUT": value})
+
+    assert run.returncode == 2
+    assert run.stderr == (
+        f"depcheck: error: DEPCHECK_HTTP_TIMEOUT: expected a positive number of seconds, got {value!r}\n"
+    )
+    assert registry.requests == []

@@ -1,0 +1,305 @@
+"""The real ``depcheck latest`` against the fake registry on loopback: the line to paste, JSON, exit codes.
+
+Expected versions come from the cassettes (``cassettes/README.md``). ``--python`` is given
+wherever the answer depends on the target Python, so the tests do not depend on the interpreter
+that runs them (django 6 needs Python 3.12; ``synthetic-requires-python`` has 1.0.0 for 3.8+,
+1.5.0 for 3.10+ and 2.0.0 for 3.13+).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from depcheck.testing import FakeRegistry
+from tests.e2e.conftest import Cli
+
+
+def test_one_name_prints_exactly_the_line_to_write(cli: Cli) -> None:
+    run = cli("latest", "httpx")
+
+    assert (run.returncode, run.stdout, run.stderr) == (0, "httpx==0.28.1\n", "")
+
+
+def test_several_names_one_line_each_as_written(cli: Cli) -> None:
+    run = cli("latest", "httpx", "Django", "rich[jupyter]", "--python", "3.12")
+
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == "httpx==0.28.1\nDjango==6.1.3\nrich[jupyter]==15.0.0\n"
+
+
+@pytest.mark.parametrize(
+    ("python", "expected"),
+    [
+        ("3.9", "django==4.2.30\nsynthetic-requires-python==1.0.0\n"),
+        ("3.12", "django==6.1.3\nsynthetic-requires-python==1.5.0\n"),
+        ("3.13", "django==6.1.3\nsynthetic-requires-python==2.0.0\n"),
+    ],
+)
+def test_python_picks_the_newest_release_that_supports_it(cli: Cli, python: str, expected: str) -> None:
+    run = cli("latest", "django", "synthetic-requires-python", "--python", python)
+
+    assert (run.returncode, run.stdout) == (0, expected), run.stderr
+
+
+def test_no_release_for_that_python_exits_1_and_says_why(cli: Cli) -> None:
+    run = cli("latest", "httpx", "synthetic-requires-python", "--python", "3.7")
+
+    assert run.returncode == 1
+    assert run.stdout == "httpx==0.24.1\n"  # the last httpx that supports Python 3.7
+    assert run.stderr == "depcheck: error: synthetic-requires-python: no release supports Python 3.7\n"
+
+
+def test_min_age_is_honoured(cli: Cli) -> None:
+    young = cli("latest", "httpx", "--min-age", "1d")
+    too_old = cli("latest", "httpx", "--min-age", "36500d")
+
+    assert (young.returncode, young.stdout) == (0, "httpx==0.28.1\n")
+    assert (too_old.returncode, too_old.stdout) == (1, "")
+    assert too_old.stderr == "depcheck: error: httpx: no release is older than --min-age (36500 days)\n"
+
+
+def test_yanked_newest_is_skipped(cli: Cli) -> None:
+    # 1.2.0 is yanked; 1.1.0 is the newest release pip would install.
+    run = cli("latest", "synthetic-yanked-newest")
+
+    assert (run.returncode, run.stdout) == (0, "synthetic-yanked-newest==1.1.0\n"), run.stderr
+
+
+def test_only_prereleases_gives_the_newest_one_with_a_warning(cli: Cli) -> None:
+    run = cli("latest", "synthetic-only-prereleases")
+
+    assert (run.returncode, run.stdout) == (0, "synthetic-only-prereleases==0.2.0.dev1\n")
+    assert "synthetic-only-prereleases has no final release that qualifies; 0.2.0.dev1 is a pre-release" in (
+        run.stderr
+    )
+
+
+def test_an_invented_name_exits_1_naming_the_index(cli: Cli) -> None:
+    run = cli("latest", "httpx", "requestz-toolbelt-pro")
+
+    assert run.returncode == 1
+    assert run.stdout == "httpx==0.28.1\n"
+    assert run.stderr == (
+        f"depcheck: error: requestz-toolbelt-pro: no such project on {cli.registry.index_url}\n"
+    )
+
+
+def test_json_lists_every_answer(cli: Cli) -> None:
+    run = cli("latest", "httpx", "rich[jupyter]", "requestz-toolbelt-pro", "--format", "json")
+
+    assert run.returncode == 1
+    assert run.json() == [
+        {
+            "name": "httpx",
+            "ecosystem": "pypi",
+            "version": "0.28.1",
+            "requirement": "httpx==0.28.1",
+            "error": None,
+        },
+        {
+            "name": "rich",
+            "ecosystem": "pypi",
+            "version": "15.0.0",
+            "requirement": "rich[jupyter]==15.0.0",
+            "error": None,
+        },
+        {
+            "name": "requestz-toolbelt-pro",
+            "ecosystem": "pypi",
+            "version": None,
+            "requirement": None,
+            "error": f"no such project on {cli.registry.index_url}",
+        },
+    ]
+
+
+@pytest.mark.parametrize(
+    "argument",
+    ["httpx==0.28.1", "httpx>=0.27", "httpx; python_version < '3.12'", "not a name"],
+)
+def test_anything_but_a_project_name_is_a_usage_error(
+    cli: Cli, registry: FakeRegistry, argument: str
+) -> None:
+    run = cli("latest", "rich", argument)
+
+    assert run.returncode == 2
+    assert run.stdout == ""
+    assert run.stderr.startswith("depcheck: error: latest: ")
+    assert registry.requests == []  # a usage error stops the command before any lookup
+
+
+def test_no_name_is_a_usage_error(cli: Cli) -> None:
+    run = cli("latest")
+
+    assert run.returncode == 2
+    assert "the following arguments are required: NAME" in run.stderr
+
+
+# --- Docker -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("image", "expected"),
+    [
+        ("python:3.12-slim", "python:3.12.7-slim"),
+        ("python", "python:3.14.7"),
+        ("python:latest", "python:3.14.7"),
+        ("python:3.12-slim-bookworm", "python:3.12.7-slim-bookworm"),
+        ("python:3.13-alpine3.20", "python:3.13.1-alpine3.20"),
+        ("python:3.12.4-slim-bookworm", "python:3.14.7-slim-bookworm"),
+        ("docker.io/library/python:3.12-slim", "docker.io/library/python:3.12.7-slim"),
+        ("postgres:17", "postgres:17.7"),  # two-part versions: 17 floats, 17.7 is exact
+    ],
+)
+def test_docker_prints_the_most_specific_tag_keeping_the_name(cli: Cli, image: str, expected: str) -> None:
+    run = cli("latest", "--docker", image)
+
+    assert (run.returncode, run.stdout, run.stderr) == (0, f"{expected}\n", "")
+
+
+def test_docker_several_images(cli: Cli) -> None:
+    run = cli("latest", "--docker", "python:3.12-slim", "node:22", "redis")
+
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines()[0] == "python:3.12.7-slim"
+    assert len(run.stdout.splitlines()) == 3
+
+
+def test_docker_unpublished_tag_goes_to_the_nearest_line_with_a_warning(cli: Cli) -> None:
+    run = cli("latest", "--docker", "python:3.12.99-slim")
+
+    assert (run.returncode, run.stdout) == (0, "python:3.12.7-slim\n")
+    assert (
+        "python:3.12.99-slim is not a published tag; 3.12.7-slim is the nearest published one" in run.stderr
+    )
+
+
+def test_docker_oci_registry_keeps_its_prefix_and_matches_digests(cli: Cli) -> None:
+    # OCI tags/list has no digests: latest's build is found by asking for a few manifests.
+    (cli.cwd / "depcheck.toml").write_text(
+        f'[registries."ghcr.io"]\nurl = "{cli.registry.url}/oci/ghcr.io"\ncredentials = "none"\n'
+    )
+    run = cli(
+        "latest",
+        "--docker",
+        "ghcr.io/astral-sh/uv",
+        "ghcr.io/astral-sh/uv:0.11-alpine",
+        f"{cli.host}/team/app:1.2",
+        "--format",
+        "json",
+    )
+
+    assert run.returncode == 0, run.stderr
+    assert run.json() == [
+        {
+            "name": "ghcr.io/astral-sh/uv",
+            "ecosystem": "docker",
+            "tag": "0.11.32",
+            "digest": "sha256:87fb35b77ee9a27a06ac6fc37d503521b7fa4d4047e8b34152848f092e378025",
+            "requirement": "ghcr.io/astral-sh/uv:0.11.32",
+            "error": None,
+        },
+        {
+            "name": "ghcr.io/astral-sh/uv",
+            "ecosystem": "docker",
+            "tag": "0.11.32-alpine",
+            "digest": "sha256:62d1923ad1edd93261a2373438a2c0c04ba9a8800e961771d41941ae6527abde",
+            "requirement": "ghcr.io/astral-sh/uv:0.11.32-alpine",
+            "error": None,
+        },
+        {
+            "name": f"{cli.host}/team/app",
+            "ecosystem": "docker",
+            "tag": "1.2.3",
+            "digest": "sha256:b98cf92fb15ccfafe5cba599056d172c537821b16330a31844f0798faaefdbbe",
+            "requirement": f"{cli.host}/team/app:1.2.3",
+            "error": None,
+        },
+    ]
+
+
+def test_docker_a_digest_stays_pinned_to_the_new_tags_build(cli: Cli) -> None:
+    digest = "sha256:b98cf92fb15ccfafe5cba599056d172c537821b16330a31844f0798faaefdbbe"
+    run = cli("latest", "--docker", f"{cli.host}/team/app@{digest}")
+
+    assert (run.returncode, run.stdout) == (0, f"{cli.host}/team/app:1.2.3@{digest}\n"), run.stderr
+
+
+def test_docker_unknown_image_exits_1(cli: Cli) -> None:
+    run = cli("latest", "--docker", "python:3.12-slim", "nosuch/image")
+
+    assert run.returncode == 1
+    assert run.stdout == "python:3.12.7-slim\n"
+    assert (
+        run.stderr == "depcheck: error: nosuch/image: no such image repository on Docker Hub (nosuch/image)\n"
+    )
+
+
+def test_docker_invalid_reference_is_a_usage_error(cli: Cli) -> None:
+    run = cli("latest", "--docker", "Python:3.12")
+
+    assert run.returncode == 2
+    assert (
+        run.stderr
+        == "depcheck: error: latest --docker: repository name 'Python' must be lowercase ('Python:3.12')\n"
+    )
+
+
+# --- registry failures --------------------------------------------------------------------------
+
+
+def test_a_failing_index_exits_3_and_answers_the_rest(cli: Cli, registry: FakeRegistry) -> None:
+    registry.fail("/simple/httpx/", 500, times=None)
+
+    run = cli("latest", "httpx", "rich", "requestz-toolbelt-pro")
+
+    assert run.returncode == 3  # wins over the unknown name's 1
+    assert run.stdout == "rich==15.0.0\n"
+    assert (
+        f"depcheck: error: httpx: PyPI ({cli.host}) could not answer: HTTP 500 after 4 attempts\n"
+        in run.stderr
+    )
+    assert "depcheck: error: requestz-toolbelt-pro: no such project on" in run.stderr
+
+
+@pytest.mark.parametrize("fault", ["hang", "reset", "truncate", "wrong_shape", "throttle"])
+def test_every_fault_is_exit_3_without_a_traceback(cli: Cli, registry: FakeRegistry, fault: str) -> None:
+    path = "/v2/namespaces/library/repositories/python/tags"
+    if fault == "hang":
+        registry.hang(path, seconds=30, times=None)
+    elif fault == "throttle":
+        registry.throttle(path, retry_after="0", times=None)
+    else:
+        getattr(registry, fault)(path, times=None)
+
+    run = cli(
+        "latest", "--docker", "python:3.12-slim", "--format", "json", env={"DEPCHECK_HTTP_TIMEOUT": "0.5"}
+    )
+
+    assert run.returncode == 3
+    (answer,) = run.json()
+    assert answer["tag"] is None
+    assert answer["requirement"] is None
+    assert answer["error"].startswith("the image registry (Docker Hub) could not answer: ")
+
+
+def test_offline_answers_from_a_warm_cache(cli: Cli, registry: FakeRegistry, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    cli("latest", "httpx", cache=cache)
+    cli("latest", "--docker", "python:3.12-slim", cache=cache)
+    registry.clear_requests()
+
+    pypi = cli("latest", "httpx", "--offline", cache=cache)
+    docker = cli("latest", "--docker", "python:3.12-slim", "--offline", cache=cache)
+    cold = cli("latest", "rich", "--offline", cache=cache)
+
+    assert registry.requests == []
+    assert (pypi.returncode, pypi.stdout) == (0, "httpx==0.28.1\n")
+    assert (docker.returncode, docker.stdout) == (0, "python:3.12.7-slim\n")
+    assert cold.returncode == 3
+    assert cold.stderr == (
+        f"depcheck: error: rich: PyPI ({cli.host}) could not answer: offline and no cached answer for "
+        f"{cli.registry.index_url}/rich/\n"
+    )
