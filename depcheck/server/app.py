@@ -193,7 +193,7 @@ def create_app(
     app[keys.METRICS] = metrics
     app[keys.TOKENS] = TokenChecker(config.tokens)
     app[keys.LIMITER] = RateLimiter(config.rate_limit, config.rate_burst)
-    app[keys.OPENAPI] = openapi_document(auth=bool(config.tokens))
+    app[keys.OPENAPI] = openapi_document(auth=bool(config.tokens), max_files=config.max_files)
 
     def default_opener(
         server: ServerConfig, counted: ServiceMetrics

@@ -53,10 +53,14 @@ class ApiError(Exception):
 def json_response(
     data: object, *, status: int = 200, headers: Mapping[str, str] | None = None
 ) -> web.Response:
-    """A JSON answer, UTF-8 left unescaped (names and messages may hold any character)."""
-    return web.Response(
-        text=json.dumps(data, ensure_ascii=False),
-        status=status,
-        content_type=JSON_TYPE,
-        headers=headers,
-    )
+    """A JSON answer, UTF-8 left unescaped (names and messages may hold any character).
+
+    A lone surrogate (a JSON string may carry ``"\\ud800"``, and a report quotes what it was
+    sent) cannot be encoded as UTF-8; ``backslashreplace`` writes it back as the ``\\ud800``
+    escape, which inside a JSON string is exactly what was received.
+    """
+    body = json.dumps(data, ensure_ascii=False).encode("utf-8", "backslashreplace")
+    response = web.Response(body=body, status=status, headers=headers)
+    response.content_type = JSON_TYPE
+    response.charset = "utf-8"
+    return response

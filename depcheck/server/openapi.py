@@ -21,11 +21,23 @@ from depcheck.server.schemas import (
     PYPI_VERSION,
     PYTHON_PATTERN,
     REPORT,
+    URL_PATTERN,
 )
 
+VERSION_PATTERN = (
+    r"^[vV]?([0-9]+!)?[0-9]+(\.[0-9]+)*((a|b|rc)[0-9]+)?(\.post[0-9]+)?(\.dev[0-9]+)?"
+    r"(\+[a-z0-9]+(\.[a-z0-9]+)*)?$"
+)
+"""Canonical PEP 440 versions (the service accepts every form ``packaging`` reads)."""
+
+_COMPONENT = r"[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*"
+IMAGE_PATTERN = rf"^([A-Za-z0-9.-]+(:[0-9]+)?/)?{_COMPONENT}(/{_COMPONENT})*$"
+"""An image name as Docker reads it, without tag or digest (the service also takes ``name:tag``)."""
+
 _ERROR_TEXT = {
-    400: "The request is malformed: invalid JSON, a wrong type, an unknown or missing field, a bad name or path, a registry that is not allowed.",
+    400: "The request is malformed: invalid JSON, a wrong type, an unknown or missing field, a bad name or path.",
     401: "A valid bearer token is required.",
+    403: "The request names a registry this service does not ask (not on its allow-list, or not a public address).",
     404: "No such route, project, image or matching release.",
     405: "The route does not take this method.",
     413: "The body, or the number of files or lines, is over this service's limits.",
@@ -48,7 +60,7 @@ _INDEX_PARAM = {
     "in": "query",
     "required": False,
     "description": "A PyPI-compatible index URL on the service's allow-list (default: the service's index).",
-    "schema": {"type": "string", "maxLength": 2048},
+    "schema": {"type": "string", "maxLength": 2048, "pattern": URL_PATTERN},
 }
 
 
@@ -77,11 +89,12 @@ def _responses(ok: dict[str, Any], *statuses: int) -> dict[str, Any]:
     return {"200": ok, **{str(status): _error(status) for status in statuses}}
 
 
-_V1_ERRORS = (400, 401, 405, 429, 504)
+_V1_ERRORS = (400, 401, 403, 405, 429, 504)
 
 
-def openapi_document(*, auth: bool) -> dict[str, Any]:
-    """The OpenAPI 3.1 document; ``auth`` when the service requires bearer tokens."""
+def openapi_document(*, auth: bool, max_files: int) -> dict[str, Any]:
+    """The OpenAPI 3.1 document; ``auth`` when the service requires bearer tokens, ``max_files``
+    its limit of files per audit."""
     audit_ok = _ok("The JSON report, version 1.", "Report")
     audit_ok["headers"] = {
         "X-Depcheck-Exit-Code": {
@@ -121,7 +134,7 @@ def openapi_document(*, auth: bool) -> dict[str, Any]:
                         "in": "query",
                         "required": False,
                         "description": "Only releases at least this old (7d, 12h, 2w).",
-                        "schema": {"type": "string", "pattern": DURATION_PATTERN},
+                        "schema": {"type": "string", "pattern": DURATION_PATTERN, "maxLength": 32},
                     },
                     _INDEX_PARAM,
                 ],
@@ -139,7 +152,7 @@ def openapi_document(*, auth: bool) -> dict[str, Any]:
                         "in": "path",
                         "required": True,
                         "description": "A PEP 440 version (1.0, 2.31.0); `latest` is the route above.",
-                        "schema": {"type": "string", "pattern": "^[vV]?[0-9]", "maxLength": 128},
+                        "schema": {"type": "string", "pattern": VERSION_PATTERN, "maxLength": 128},
                     },
                     _INDEX_PARAM,
                 ],
@@ -159,7 +172,7 @@ def openapi_document(*, auth: bool) -> dict[str, Any]:
                             "The image as written in a Dockerfile, without tag: python, "
                             "bitnami/redis, ghcr.io/astral-sh/uv. Its slashes are sent as they are."
                         ),
-                        "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+                        "schema": {"type": "string", "pattern": IMAGE_PATTERN, "maxLength": 255},
                     },
                     {
                         "name": "tag",
@@ -213,6 +226,8 @@ def openapi_document(*, auth: bool) -> dict[str, Any]:
         for route in paths.values():
             for operation in route.values():
                 operation["responses"].pop("401", None)
+    request = copy.deepcopy(AUDIT_REQUEST)
+    request["properties"]["files"]["maxProperties"] = max_files
     document: dict[str, Any] = {
         "openapi": "3.1.0",
         "info": {
@@ -227,7 +242,7 @@ def openapi_document(*, auth: bool) -> dict[str, Any]:
         "components": {
             "schemas": copy.deepcopy(
                 {
-                    "AuditRequest": AUDIT_REQUEST,
+                    "AuditRequest": request,
                     "Report": REPORT,
                     "Error": ERROR,
                     "PypiLatest": PYPI_LATEST,

@@ -1,7 +1,9 @@
 """The service's endpoints: each reads and checks its input, asks the shared clients, answers JSON.
 
 Every input problem is raised as an :class:`~depcheck.server.errors.ApiError` naming the field
-(the middleware in :mod:`depcheck.server.app` writes it out). A registry that cannot answer is a
+(the middleware in :mod:`depcheck.server.app` writes it out): 400 for a request that is wrong in
+itself, 403 for a registry the service will not ask (a well-formed request the service's policy
+refuses), 413 for one over the limits. A registry that cannot answer is a
 502 on the lookup endpoints; in an audit it is a ``registry-error`` finding in the report and
 ``X-Depcheck-Exit-Code: 3``, as the CLI would exit.
 
@@ -118,6 +120,10 @@ def _min_age(text: str, field: str) -> dt.timedelta:
         return parse_duration(text)
     except ValueError as exc:
         raise ApiError(400, "invalid_field", f"{field}: {exc}", field=field) from exc
+    except OverflowError as exc:  # more days than a timedelta holds
+        raise ApiError(
+            400, "invalid_field", f"{field}: {text.strip()!r} is too long a duration", field=field
+        ) from exc
 
 
 def request_policy(
@@ -142,7 +148,7 @@ async def allowed_index(request: web.Request, url: str | None, field: str) -> st
         await request.app[keys.SERVICES].guard.check_url(url)
     except RegistryNotAllowed as exc:
         raise ApiError(
-            400, "registry_not_allowed", f"{field}: {exc.registry}: {exc.reason}", field=field
+            403, "registry_not_allowed", f"{field}: {exc.registry}: {exc.reason}", field=field
         ) from exc
     return url
 
@@ -307,7 +313,7 @@ async def docker_latest(request: web.Request) -> web.Response:
             await services.guard.check_image_registry(ref.registry)
         except RegistryNotAllowed as exc:
             raise ApiError(
-                400, "registry_not_allowed", f"image: {exc.registry}: {exc.reason}", field="image"
+                403, "registry_not_allowed", f"image: {exc.registry}: {exc.reason}", field="image"
             ) from exc
     policy = request_policy(
         request.app[keys.CONFIG].project.policy(), python=None, min_age=None, strategy=None, prefix=""

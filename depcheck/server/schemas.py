@@ -33,9 +33,14 @@ FAIL_ON = ("error", "warning", "info", "never")
 STRATEGIES = ("range", "latest")
 ECOSYSTEMS = ("pypi", "docker")
 
+URL_PATTERN = r"^https?://[^/?#\x00-\x20\x7f]+"
+"""An http(s) URL with a host; whether the service may ask it is the registry guard's decision."""
 PYTHON_PATTERN = r"^[0-9]+\.[0-9]+(\.[0-9]+)?$"
-DURATION_PATTERN = r"^\s*(?:[0-9]+|(?:[0-9]+\s*[smhdwSMHDW]\s*)+)\s*$"
-"""The durations :func:`depcheck.config.parse_duration` reads: ``7d``, ``12h``, ``1w2d``, ``7`` (days)."""
+DURATION_PATTERN = r"^ *(?:[0-9]{1,6}|(?:[0-9]{1,6} *[smhdwSMHDW] *)+)$"
+"""The durations :func:`depcheck.config.parse_duration` reads: ``7d``, ``12h``, ``1w2d``, ``7`` (days).
+
+Patterns here avoid ``\\s`` and other classes whose meaning differs between Python's ``re`` and the
+ECMA-262 regular expressions JSON Schema uses, so that the document and the check agree."""
 
 AUDIT_OPTIONS: Schema = {
     "type": "object",
@@ -55,6 +60,7 @@ AUDIT_OPTIONS: Schema = {
         "min_age": {
             "type": ["string", "null"],
             "pattern": DURATION_PATTERN,
+            "maxLength": 32,
             "x-form": "a duration such as 7d, 12h or 2w",
             "description": "Only suggest releases at least this old: 7d, 12h, 2w, 30m, 45s (a bare number is days).",
         },
@@ -80,6 +86,8 @@ AUDIT_OPTIONS: Schema = {
         "index_url": {
             "type": ["string", "null"],
             "maxLength": 2048,
+            "pattern": URL_PATTERN,
+            "x-form": "an http:// or https:// URL",
             "description": "PyPI-compatible index to ask; must be on the service's allow-list.",
         },
     },

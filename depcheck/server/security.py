@@ -401,11 +401,11 @@ class RegistryGuard:
         """
         if url.rstrip("/") in self.trusted:
             return
-        parts = urlsplit(url)
         try:
+            parts = urlsplit(url)
             port = parts.port
-        except ValueError as exc:
-            raise RegistryNotAllowed(url, "the URL has an invalid port") from exc
+        except ValueError as exc:  # an unbalanced [ ] host, a port that is not a number
+            raise RegistryNotAllowed(url, f"not a valid URL: {exc}") from exc
         if parts.scheme not in _DEFAULT_PORTS:
             raise RegistryNotAllowed(url, "only http and https registry URLs are accepted")
         if not parts.hostname:
@@ -423,11 +423,11 @@ class RegistryGuard:
 
     async def check_image_registry(self, registry: str) -> None:
         """Raise :class:`RegistryNotAllowed` unless image registry ``registry`` (``host[:port]``) may be asked."""
-        parts = urlsplit(f"//{registry.strip()}")
         try:
+            parts = urlsplit(f"//{registry.strip()}")
             port = parts.port
         except ValueError as exc:
-            raise RegistryNotAllowed(registry, "the registry has an invalid port") from exc
+            raise RegistryNotAllowed(registry, f"not a valid registry host: {exc}") from exc
         if not parts.hostname or parts.path or parts.username is not None:
             raise RegistryNotAllowed(registry, "not a registry host")
         host = parts.hostname.lower()

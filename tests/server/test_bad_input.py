@@ -331,10 +331,6 @@ async def test_rate_limit_is_per_token(service: Service) -> None:
             "options.index_url: http://169.254.169.254/simple: not on this service's list of allowed registries",
         ),
         (
-            "file:///etc/passwd",
-            "options.index_url: file:///etc/passwd: only http and https registry URLs are accepted",
-        ),
-        (
             "https://user:pw@index.example/simple",
             "options.index_url: https://user:pw@index.example/simple: credentials in a registry URL are "
             "not accepted by the service",
@@ -369,7 +365,7 @@ async def test_server_side_request_forgery_is_refused(
     response = await client.post(
         "/v1/audit", json={"files": {"requirements.txt": "httpx==0.28.1\n"}, "options": {"index_url": index}}
     )
-    assert response.status == 400
+    assert response.status == 403
     assert await response.json() == {
         "error": "registry_not_allowed",
         "message": message,
@@ -415,7 +411,7 @@ async def test_lookup_endpoints_refuse_registries_not_allowed(service: Service) 
     pypi = await client.get("/v1/pypi/httpx/latest?index=http://127.0.0.1:22/simple")
     docker = await client.get("/v1/docker/quay.io/prometheus/node-exporter/latest")
     assert (pypi.status, await pypi.json()) == (
-        400,
+        403,
         {
             "error": "registry_not_allowed",
             "message": "index: http://127.0.0.1:22/simple: not on this service's list of allowed registries",
@@ -423,7 +419,7 @@ async def test_lookup_endpoints_refuse_registries_not_allowed(service: Service) 
         },
     )
     assert (docker.status, await docker.json()) == (
-        400,
+        403,
         {
             "error": "registry_not_allowed",
             "message": "image: quay.io: quay.io resolves to 10.1.2.3, a private address",
@@ -533,3 +529,31 @@ async def test_every_answer_carries_a_request_id(service: Service) -> None:
     made_up = await client.get("/nowhere", headers={"X-Request-Id": "not <ok>"})
     assert echoed.headers["X-Request-Id"] == "abc-123"
     assert len(made_up.headers["X-Request-Id"]) == 32
+
+
+async def test_an_index_url_that_is_not_http(service: Service) -> None:
+    client = await service()
+    response = await client.post(
+        "/v1/audit", json={"files": {"a.txt": ""}, "options": {"index_url": "file:///etc/passwd"}}
+    )
+    assert response.status == 400
+    assert await response.json() == {
+        "error": "invalid_field",
+        "message": 'options.index_url: "file:///etc/passwd" is not an http:// or https:// URL',
+        "field": "options.index_url",
+    }
+
+
+async def test_a_lone_surrogate_is_echoed_as_an_escape(service: Service) -> None:
+    client = await service()
+    body = b'{"files": {"req\\ud800.txt": "httpx\\udc00==1\\n"}, "options": {"static": true}}'
+    status, report = await post_raw(client, body)
+    assert status == 200
+    assert report["summary"]["files"] == 1
+    assert [(f["file"], f["rule"], f["message"]) for f in report["findings"]] == [
+        (
+            "req\ud800.txt",
+            "invalid",
+            "cannot read req\ud800.txt: invalid UTF-8 at byte 5: invalid continuation byte",
+        )
+    ]

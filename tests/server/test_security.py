@@ -236,3 +236,17 @@ def test_allow_list_entries_must_be_hosts_or_http_urls() -> None:
         RegistryGuard(["ftp://index.example"])
     with pytest.raises(ValueError, match="an allowed registry host must be"):
         RegistryGuard(["index.example/simple"])
+
+
+async def test_guard_refuses_malformed_urls() -> None:
+    guard = RegistryGuard(["https://index.example"])
+    for url, reason in (
+        ("http://[::1/simple", "not a valid URL: Invalid IPv6 URL"),
+        (
+            "http://index.example:http/simple",
+            "not a valid URL: Port could not be cast to integer value as 'http'",
+        ),
+    ):
+        with pytest.raises(RegistryNotAllowed) as raised:
+            await guard.check_url(url)
+        assert raised.value.reason == reason
