@@ -192,10 +192,17 @@ def open_cache(settings: Settings) -> ResponseCache:
 
 
 @contextlib.asynccontextmanager
-async def open_registries(settings: Settings) -> AsyncIterator[tuple[SimpleIndex, DockerRegistry]]:
-    """The PyPI and image registry clients for one run over one HTTP client, closed at the end."""
+async def open_registries(
+    settings: Settings, *, cache: ResponseCache | None = None
+) -> AsyncIterator[tuple[SimpleIndex, DockerRegistry]]:
+    """The PyPI and image registry clients for one run over one HTTP client, closed at the end.
+
+    ``cache`` replaces the one the settings choose (``depcheck serve`` passes its shared or Redis
+    cache); the caller then closes it.
+    """
     config = settings.config
-    cache = open_cache(settings)
+    owned = cache is None
+    cache = open_cache(settings) if cache is None else cache
     registries = config.registries
     credentials = ConfiguredCredentials(
         {
@@ -208,7 +215,8 @@ async def open_registries(settings: Settings) -> AsyncIterator[tuple[SimpleIndex
     try:
         index_url = config.index_url or default_index_url()
     except IndexConfigError as exc:
-        cache.close()
+        if owned:
+            cache.close()
         raise UsageError(f"cannot tell which package index to use: {exc}") from exc
     try:
         async with HttpClient(offline=settings.offline, timeout=http_timeout()) as http:
@@ -223,7 +231,8 @@ async def open_registries(settings: Settings) -> AsyncIterator[tuple[SimpleIndex
             )
             yield index, images
     finally:
-        cache.close()
+        if owned:
+            cache.close()
 
 
 @contextlib.asynccontextmanager

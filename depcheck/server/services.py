@@ -19,18 +19,19 @@ they are closed on clean-up. Two things differ from a CLI run, which lives for o
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from depcheck.audit import Verification, Verifier
+from depcheck.audit import AuditOptions, Verification, Verifier
+from depcheck.commands.common import Settings, open_registries
 from depcheck.model import Dependency, Ecosystem, Finding
 from depcheck.policy import Policy
 from depcheck.registries.cache import DiskCache, NullCache, ResponseCache
-from depcheck.registries.config import IndexConfigError, default_index_url
-from depcheck.registries.docker import DockerRegistry
 from depcheck.registries.docker_auth import normalise_host
 from depcheck.registries.http import HttpClient
 from depcheck.registries.interface import PackageIndex
@@ -46,7 +47,8 @@ logger = logging.getLogger(__name__)
 
 
 class ServiceStartError(Exception):
-    """The service cannot start: no index is configured, or the shared cache cannot be reached."""
+    """The service cannot start: the shared cache cannot be reached (a missing index is a
+    :class:`~depcheck.errors.UsageError` from the registry set-up)."""
 
 
 @dataclass
@@ -90,34 +92,52 @@ def build_cache(config: ServerConfig, metrics: ServiceMetrics) -> ResponseCache:
         except RedisCacheError as exc:
             raise ServiceStartError(str(exc)) from exc
         return CountingCache(redis_cache, metrics, "redis")
-    return CountingCache(DiskCache(config.cache, ttl=config.cache_ttl), metrics, "disk")
+    try:
+        disk = DiskCache(config.cache, ttl=config.cache_ttl)
+    except OSError as exc:
+        raise ServiceStartError(f"cannot use the cache folder {config.cache}: {exc.strerror or exc}") from exc
+    return CountingCache(disk, metrics, "disk")
 
 
 @contextlib.asynccontextmanager
 async def open_services(
     config: ServerConfig, metrics: ServiceMetrics, *, resolver: Resolver | None = None
 ) -> AsyncIterator[Services]:
-    """The shared clients for one process, closed when the process stops serving."""
-    try:
-        index_url = config.index_url or default_index_url()
-    except IndexConfigError as exc:
-        raise ServiceStartError(str(exc)) from exc
-    cache = build_cache(config, metrics)
-    http = HttpClient(offline=config.offline)
-    metrics.count_upstream_requests(lambda: http.requests_sent)
-    images = CountingImages(DockerRegistry(http, hub_url=config.docker_hub_url, cache=cache), metrics)
-    guard = RegistryGuard(
-        config.allowed_registries,
-        allow_private=config.allow_private_registries,
-        resolver=resolver,
-        trusted=(index_url,),
+    """The shared clients for one process, closed when the process stops serving.
+
+    The clients are built by :func:`depcheck.commands.common.open_registries`, as for the CLI
+    (the same registry settings, credentials and timeouts), over this service's cache.
+    """
+    project = dataclasses.replace(
+        config.project,
+        index_url=config.index_url or config.project.index_url,
+        docker_hub_url=config.docker_hub_url or config.project.docker_hub_url,
     )
+    settings = Settings(
+        config=project,
+        options=AuditOptions(),
+        args=argparse.Namespace(offline=config.offline, no_cache=config.no_cache, quiet=True),
+    )
+    cache = build_cache(config, metrics)
     try:
-        yield Services(
-            http=http, cache=cache, images=images, guard=guard, metrics=metrics, index_url=index_url
-        )
+        async with open_registries(settings, cache=cache) as (index, images):
+            index_url = index.index_url or ""
+            metrics.count_upstream_requests(lambda: index.http.requests_sent)
+            guard = RegistryGuard(
+                config.allowed_registries,
+                allow_private=config.allow_private_registries,
+                resolver=resolver,
+                trusted=(index_url,),
+            )
+            yield Services(
+                http=index.http,
+                cache=cache,
+                images=CountingImages(images, metrics),
+                guard=guard,
+                metrics=metrics,
+                index_url=index_url,
+            )
     finally:
-        await http.aclose()
         cache.close()
 
 
