@@ -7,7 +7,12 @@ versions and tags rather than whole lines, so a reviewer sees ``>=2.31 -> 2.34.2
 
 from __future__ import annotations
 
+import re
+
 from depcheck.model import Ecosystem, Finding, SpanRole
+
+# A requirement's name and extras, as PEP 508 writes them; what follows is its specifier.
+_REQUIREMENT_HEAD = re.compile(r"\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[^\]]*\])?(?P<rest>.*)", re.DOTALL)
 
 
 def change_text(finding: Finding) -> tuple[str, str]:
@@ -22,7 +27,13 @@ def change_text(finding: Finding) -> tuple[str, str]:
     if dependency is None:
         return finding.current or "(none)", to
     if dependency.ecosystem is Ecosystem.PYPI:
-        old = dependency.text if finding.location.span_role is SpanRole.VERSION else dependency.specifier
+        if finding.location.span_role is SpanRole.VERSION:
+            old = dependency.text
+        else:
+            # The specifier as written (``>=2.0,<3``), not as packaging orders it (``<3,>=2.0``).
+            written = _REQUIREMENT_HEAD.match(dependency.text)
+            rest = written.group("rest").strip() if written is not None else ""
+            old = rest if rest and rest[0] not in "@;" else dependency.specifier
         return old or "(none)", to
     old = dependency.tag or "(none)"
     if dependency.digest is not None:
