@@ -222,12 +222,16 @@ def write_summary(
             stream.write(
                 f"depcheck: {_plural(held, 'outdated pin')} left as written (pass --upgrade to move them)\n"
             )
-    for error in result.errors:
-        stream.write(f"depcheck: error: {error}\n")
+    # A file that could not be fixed (stale, read-only, broken by the splice) is logged as an
+    # error by fix_files itself, which -q still shows; its findings are not listed again here.
     reported = {str(error) for error in result.errors}
+    if result.errors and not quiet:
+        stream.write(
+            f"depcheck: {_plural(len(result.errors), 'file')} left unchanged because of the errors above\n"
+        )
     for skip in errors:
         if skip.reason in reported:
-            continue  # the file's error, printed once above
+            continue
         where = f"{skip.finding.location.file}:{skip.finding.location.line}"
         stream.write(f"depcheck: error: {where}: {skip.finding.name}: could not fix: {skip.reason}\n")
     stream.flush()

@@ -295,3 +295,16 @@ def test_usage_errors_exit_2(
     assert result.returncode == 2
     assert message in result.stderr
     assert snapshot(project) == before
+
+
+def test_a_read_only_file_is_left_unchanged_the_others_are_fixed_and_the_exit_code_is_1(
+    registry: FakeRegistry, project: Path
+) -> None:
+    (project / "Dockerfile").chmod(0o444)
+    result = fix(registry, project)
+    assert result.returncode == 1, result.stderr
+    assert "Dockerfile: read-only file: no write permission, so it was left unchanged\n" in result.stderr
+    assert "depcheck: 1 file left unchanged because of the errors above\n" in result.stderr
+    assert "depcheck: pinned 8 references in 3 files\n" in result.stderr
+    assert (project / "Dockerfile").read_text() == DOCKERFILE
+    assert (project / "docker-compose.yml").read_text() != COMPOSE
