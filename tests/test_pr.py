@@ -16,7 +16,16 @@ from pathlib import Path
 
 import pytest
 
-from depcheck.pr import image_page, parse_remote_url, project_page, read_marker
+from depcheck.model import Ecosystem, Finding, Location, Severity
+from depcheck.pr import (
+    branch_name,
+    group_findings,
+    image_page,
+    parse_remote_url,
+    project_page,
+    read_marker,
+    title_for,
+)
 from depcheck.testing.fake_github import FakeGitHub
 from depcheck.testing.fake_registry import FakeRegistry
 
@@ -394,3 +403,30 @@ def test_a_body_without_a_marker_is_never_the_same_pins() -> None:
     assert read_marker("written by hand") is None
     assert read_marker("<!-- depcheck:pins not json -->") is None
     assert read_marker('x\n<!-- depcheck:pins [["a","b","c","d","e"]] -->\n') == [["a", "b", "c", "d", "e"]]
+
+
+def test_groups_split_by_file_or_ecosystem_with_slugged_branch_names() -> None:
+    def finding(file: str, ecosystem: Ecosystem) -> Finding:
+        return Finding("ranged", Severity.ERROR, Location(file, 1), "m", ecosystem=ecosystem, name="x")
+
+    findings = [
+        finding("requirements/dev.txt", Ecosystem.PYPI),
+        finding("Dockerfile", Ecosystem.DOCKER),
+        finding("Dockerfile", Ecosystem.PYPI),
+    ]
+    by_file = group_findings(findings, "file")
+    by_ecosystem = group_findings(findings, "ecosystem")
+    assert {slug: len(items) for slug, items in by_file.items()} == {
+        "requirements-dev-txt": 1,
+        "dockerfile": 2,
+    }
+    assert {slug: len(items) for slug, items in by_ecosystem.items()} == {"pypi": 2, "docker": 1}
+    assert list(group_findings(findings, "all")) == [""]
+    assert [branch_name("depcheck/pins", slug) for slug in ("", "pypi")] == [
+        "depcheck/pins",
+        "depcheck/pins-pypi",
+    ]
+    assert title_for("ecosystem", "docker", ["Dockerfile"]) == "depcheck: pin Docker image tags"
+    assert (
+        title_for("file", "dockerfile", ["Dockerfile"]) == "depcheck: pin dependency versions in Dockerfile"
+    )
