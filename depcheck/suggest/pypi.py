@@ -18,6 +18,13 @@ ignores it too.
 
 A release whose upload time is unknown (an HTML-only index) is dropped when ``min_age`` is set:
 a cooldown that cannot be checked is not granted.
+
+**Memoised per facts object.** An audit asks about the same project once per line that names it
+(500 lines may name 28 projects), and each question walks every release (numpy has thousands of
+files). :func:`parsed_releases` and :func:`candidates` therefore remember their answer for the
+last few :class:`~depcheck.registries.interface.ProjectFacts` objects they saw, keyed by the
+object's identity (the facts are frozen and never change after a lookup) and holding a reference
+to it, so an identity is never reused while its entry lives.
 """
 
 from __future__ import annotations
@@ -25,7 +32,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Hashable, Iterator
+from typing import cast
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
@@ -109,13 +118,41 @@ def _range(specifier: str) -> SpecifierSet | None:
     return specifiers
 
 
-def parsed_releases(facts: ProjectFacts) -> Iterator[tuple[Version, Release]]:
-    """Every release whose version is PEP 440, with its parsed version (others are skipped)."""
+_MEMO_SIZE = 256
+_memo: OrderedDict[Hashable, tuple[ProjectFacts, object]] = OrderedDict()
+
+
+def _remembered(facts: ProjectFacts, key: Hashable) -> object | None:
+    found = _memo.get((id(facts), key))
+    if found is None or found[0] is not facts:
+        return None
+    _memo.move_to_end((id(facts), key))
+    return found[1]
+
+
+def _remember(facts: ProjectFacts, key: Hashable, value: object) -> None:
+    _memo[(id(facts), key)] = (facts, value)
+    while len(_memo) > _MEMO_SIZE:
+        _memo.popitem(last=False)
+
+
+def _parsed(facts: ProjectFacts) -> list[tuple[Version, Release]]:
+    known = cast("list[tuple[Version, Release]] | None", _remembered(facts, "parsed"))
+    if known is not None:
+        return known
+    parsed = []
     for text, release in facts.releases.items():
         try:
-            yield Version(text), release
+            parsed.append((Version(text), release))
         except InvalidVersion:
             logger.debug("%s: skipping version %r: not PEP 440", facts.name, text)
+    _remember(facts, "parsed", parsed)
+    return parsed
+
+
+def parsed_releases(facts: ProjectFacts) -> Iterator[tuple[Version, Release]]:
+    """Every release whose version is PEP 440, with its parsed version (others are skipped)."""
+    return iter(_parsed(facts))
 
 
 def candidates(
@@ -127,6 +164,28 @@ def candidates(
     allow_prerelease: bool,
 ) -> list[tuple[Version, Release]]:
     """Every release :func:`suggest_version` may choose from, oldest first."""
+    key = ("candidates", current_specifier, policy, requires_python, allow_prerelease)
+    known = cast("list[tuple[Version, Release]] | None", _remembered(facts, key))
+    if known is None:
+        known = _candidates(
+            facts,
+            current_specifier=current_specifier,
+            policy=policy,
+            requires_python=requires_python,
+            allow_prerelease=allow_prerelease,
+        )
+        _remember(facts, key, known)
+    return list(known)
+
+
+def _candidates(
+    facts: ProjectFacts,
+    *,
+    current_specifier: str,
+    policy: Policy,
+    requires_python: str | None,
+    allow_prerelease: bool,
+) -> list[tuple[Version, Release]]:
     target = target_python(policy, requires_python)
     keep = _range(current_specifier) if policy.strategy is Strategy.RANGE else None
     cutoff = policy.now - policy.min_age if policy.min_age is not None else None

@@ -1,0 +1,61 @@
+"""The per-facts memo in :mod:`depcheck.suggest.pypi`: asking again gives the same answer, never another project's."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from packaging.version import Version
+
+from depcheck.policy import Policy
+from depcheck.registries.interface import ProjectFacts, Release, ReleaseFile
+from depcheck.suggest.pypi import candidates, parsed_releases, suggest_version
+
+NOW = dt.datetime(2026, 11, 27, tzinfo=dt.UTC)
+POLICY = Policy(python=Version("3.12"), now=NOW)
+
+
+def project(*versions: str) -> ProjectFacts:
+    releases = {
+        version: Release(version, files=(ReleaseFile(f"demo-{version}.tar.gz"),)) for version in versions
+    }
+    return ProjectFacts(name="demo", found=True, releases=releases)
+
+
+def test_asking_twice_gives_the_same_versions_and_callers_cannot_spoil_the_memo() -> None:
+    facts = project("1.0", "1.1", "2.0rc1")
+    first = candidates(
+        facts, current_specifier="", policy=POLICY, requires_python=None, allow_prerelease=False
+    )
+    first.clear()
+
+    again = candidates(
+        facts, current_specifier="", policy=POLICY, requires_python=None, allow_prerelease=False
+    )
+
+    assert [str(version) for version, _ in again] == ["1.0", "1.1"]
+    assert [str(version) for version, _ in parsed_releases(facts)] == ["1.0", "1.1", "2.0rc1"]
+
+
+def test_equal_looking_projects_are_answered_each_from_their_own_facts() -> None:
+    # Many projects, each built and dropped in turn: a reused object identity must not return a
+    # dropped project's answer.
+    for newest in range(300):
+        facts = project("1.0", f"1.{newest + 1}")
+        chosen = suggest_version(
+            facts, current_specifier="", policy=POLICY, requires_python=None, allow_prerelease=False
+        )
+        assert chosen == f"1.{newest + 1}"
+
+
+def test_the_range_and_policy_are_part_of_the_question() -> None:
+    facts = project("1.0", "1.5", "2.0")
+
+    def suggest(specifier: str, policy: Policy) -> str | None:
+        return suggest_version(
+            facts, current_specifier=specifier, policy=policy, requires_python=None, allow_prerelease=False
+        )
+
+    assert suggest("", POLICY) == "2.0"
+    assert suggest("<2", POLICY) == "1.5"
+    assert suggest("", POLICY) == "2.0"
+    assert suggest("<1.5", Policy(python=Version("3.8"), now=NOW)) == "1.0"
