@@ -6,11 +6,11 @@ Redis for a fleet, or nothing), and one :class:`~depcheck.registries.docker.Dock
 they are closed on clean-up. Two things differ from a CLI run, which lives for one audit:
 
 - **Answers must age.** The HTTP client keeps every answer of a run in memory, and the PyPI
-  client its parsed projects. A service would then never see a new release, so each request
-  gets a fresh, cheap :class:`~depcheck.registries.pypi.SimpleIndex` over the shared client and
-  cache, and :meth:`Services.finished` drops the HTTP client's completed answers after each
-  request. Identical lookups that are *in flight* are still shared between concurrent requests;
-  later ones are answered by the cache until its TTL runs out.
+  client its parsed projects. A service would then never see a new release, so
+  :meth:`Services.finished` drops the HTTP client's completed answers after each request, and
+  decoded answers are kept only for a minute (:mod:`depcheck.server.recent`), after which they
+  come from the cache until its TTL runs out, then from the registry. Identical lookups that are
+  *in flight* are shared between concurrent requests.
 - **A client may name registries** (an ``-i`` line, an image on ``ghcr.io``, an ``index_url``
   option): :class:`GuardedVerifier` asks only those the
   :class:`~depcheck.server.security.RegistryGuard` allows, and reports the others as
@@ -34,21 +34,35 @@ from depcheck.policy import Policy
 from depcheck.registries.cache import DiskCache, NullCache, ResponseCache
 from depcheck.registries.docker_auth import normalise_host
 from depcheck.registries.http import HttpClient
-from depcheck.registries.interface import PackageIndex
-from depcheck.registries.pypi import SimpleIndex
+from depcheck.registries.interface import PackageIndex, ProjectFacts
 from depcheck.registries.redis_cache import RedisCache, RedisCacheError, is_redis_url
 from depcheck.rules import RULES, check_static
 from depcheck.server.config import ServerConfig
 from depcheck.server.metrics import CountingCache, CountingImages, CountingIndex, ServiceMetrics
+from depcheck.server.recent import Recent, RecentImages, RecentIndex
 from depcheck.server.security import RegistryGuard, RegistryNotAllowed, Resolver
 from depcheck.verify import RegistryVerifier, needs_lookup
 
 logger = logging.getLogger(__name__)
 
+RECENT_TTL = 60.0
+"""Seconds a decoded registry answer is reused across requests (see :mod:`depcheck.server.recent`)."""
+
 
 class ServiceStartError(Exception):
     """The service cannot start: the shared cache cannot be reached (a missing index is a
     :class:`~depcheck.errors.UsageError` from the registry set-up)."""
+
+
+class _DefaultIndex(PackageIndex):
+    """``inner`` with one request's default index (``index_url`` in the audit options)."""
+
+    def __init__(self, inner: PackageIndex, index_url: str) -> None:
+        self.inner = inner
+        self.index_url = index_url
+
+    async def project(self, name: str, index_url: str | None = None) -> ProjectFacts:
+        return await self.inner.project(name, index_url or self.index_url)
 
 
 @dataclass
@@ -57,18 +71,18 @@ class Services:
 
     http: HttpClient
     cache: ResponseCache
+    projects: RecentIndex
     images: CountingImages
     guard: RegistryGuard
     metrics: ServiceMetrics
     index_url: str
 
     def index(self, index_url: str | None = None) -> PackageIndex:
-        """A PyPI client for one request: ``index_url`` (already allowed by the guard) or the default."""
-        simple = SimpleIndex(self.http, index_url=index_url or self.index_url, cache=self.cache)
-        return CountingIndex(simple, self.metrics)
+        """The PyPI client for one request: ``index_url`` (already allowed by the guard) or the default."""
+        return CountingIndex(_DefaultIndex(self.projects, index_url or self.index_url), self.metrics)
 
     def verifier(self, index_url: str | None = None) -> Verifier:
-        """The verifier for one audit: guarded, over a fresh PyPI client and the shared image client."""
+        """The verifier for one audit: guarded, over the shared clients."""
         inner = RegistryVerifier(self.index(index_url), self.images)
         return GuardedVerifier(inner, self.guard)
 
@@ -129,10 +143,13 @@ async def open_services(
                 resolver=resolver,
                 trusted=(index_url,),
             )
+            # Decoded answers are kept a minute at most, and not at all without a cache.
+            memo_ttl = 0.0 if config.no_cache else min(RECENT_TTL, config.cache_ttl)
             yield Services(
                 http=index.http,
                 cache=cache,
-                images=CountingImages(images, metrics),
+                projects=RecentIndex(index.http, cache, index_url, Recent(memo_ttl, metrics)),
+                images=CountingImages(RecentImages(images, Recent(memo_ttl, metrics)), metrics),
                 guard=guard,
                 metrics=metrics,
                 index_url=index_url,

@@ -233,7 +233,10 @@ async def test_metrics_count_requests_lookups_and_cache(service: Service) -> Non
     )
     assert 'depcheck_http_requests_total{method="GET",route="unmatched",status="404"} 1.0' in lines
     assert 'depcheck_registry_lookups_total{ecosystem="pypi"} 2.0' in lines
-    assert 'depcheck_cache_hits_total{backend="disk"} 1.0' in lines
+    # The second request is answered from the decoded answers kept in memory, the first from
+    # the registry (a miss in memory, then on disk).
+    assert 'depcheck_cache_hits_total{backend="memory"} 1.0' in lines
+    assert 'depcheck_cache_misses_total{backend="memory"} 1.0' in lines
     assert 'depcheck_cache_misses_total{backend="disk"} 1.0' in lines
     assert "depcheck_upstream_requests_total 1.0" in lines
     assert 'depcheck_http_request_duration_seconds_count{route="/v1/pypi/{name}/latest"} 2.0' in lines
