@@ -148,6 +148,13 @@ _PIP_VALUE_OPTIONS = frozenset(
         "--upgrade-package", "--refresh-package", "--no-build-package", "--no-binary-package",
         "--extra", "--group", "--config-file", "--directory", "--project", "--color",
         "--allow-insecure-host", "--torch-backend", "--constraints", "--requirements",
+        # uv: global options (accepted after `pip install` too) and per-package lists.
+        "--python-preference", "--python-fetch", "--config-setting", "--config-settings-package",
+        "--exclude", "--excludes", "--exclude-newer-package", "--fork-strategy",
+        "--no-build-isolation-package", "--no-editable-package", "--no-sources-package",
+        "--upgrade-group",
+        # pip: newer and hidden ones.
+        "--resume-retries", "--local-log",
     }
 )  # fmt: skip
 _PIP_SHORT_VALUES = frozenset("rceiftCpPb")

@@ -1146,6 +1146,23 @@ def test_pip_install_requirement_words() -> None:
     assert result.files == ()
 
 
+def test_uv_pip_install_option_values_are_not_requirements() -> None:
+    # paperless-ngx's Dockerfile: `system` is the value of --python-preference, not a project.
+    _, result = pip(
+        "RUN uv pip install --no-cache --system --no-python-downloads --python-preference system \\\n"
+        "      --index https://index.example/simple --index-strategy unsafe-best-match \\\n"
+        "      --resolution lowest-direct --prerelease allow --keyring-provider subprocess \\\n"
+        "      --link-mode copy --compile-bytecode --python-platform linux --config-file uv.toml \\\n"
+        "      --fork-strategy fewest --exclude-newer-package tzdata=2025-01-01 -p 3.12 --python /usr/bin/python3 \\\n"
+        "      --upgrade-group dev --no-sources-package pkg --resume-retries 3 \\\n"
+        "      requests==2.32.3\n"
+    )
+    assert result.findings == ()
+    assert [(dependency.name, dependency.specifier) for dependency in result.dependencies] == [
+        ("requests", "==2.32.3")
+    ]
+
+
 def test_pip_install_follows_requirement_files_beside_the_dockerfile() -> None:
     _, result = pip(
         "RUN pip install -Ur requirements.txt -c constraints.txt --index-url=https://index.example/simple "
