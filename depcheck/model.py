@@ -90,7 +90,8 @@ class SpanRole(enum.StrEnum):
     ``VERSION``: a bare version (a Poetry ``"^1.2"`` value, a ``version = "..."`` key); a fix
     writes the version text in that file's own syntax.
     ``REFERENCE``: a whole image reference (``python:3.12-slim``); a fix writes ``image:tag``.
-    ``TAG``: only the tag part (an ``ARG`` default or a compose ``${TAG:-3.12}``); a fix writes the tag.
+    ``TAG``: only the tag part (an ``ARG`` default or a compose ``${TAG:-3.12}``); a fix writes the tag,
+    or, when :attr:`Location.span_affixes` are set, the part of it between them.
     """
 
     REQUIREMENT = "requirement"
@@ -119,6 +120,19 @@ class Location:
     could safely rewrite, for example a version assembled from several ``ARG`` values);
     ``span_role`` says what those bytes hold. ``section`` names the table, group or build stage
     (``project.dependencies``, ``dependency-groups.test``, ``stage builder``).
+
+    The other ``span_*`` fields describe a span that is not the reference's own text, and keep
+    their defaults otherwise. A tag is often assembled from a variable and literal text
+    (``ARG PY=3.12`` with ``FROM python:${PY}-slim``, compose's ``python:${PY:-3.12}-slim``): the
+    span then covers only the variable's text (``3.12``) and ``span_affixes`` holds the literal
+    text written before and after it within the tag (``("", "-slim")``), so that for
+    ``SpanRole.TAG`` the tag is ``span_affixes[0] + <span text> + span_affixes[1]``. A fix may only
+    change the middle: a new tag that does not keep both affixes cannot be written there.
+    ``span_source`` names, for messages, where the span's text lives when it is a variable's
+    (``ARG PY``, ``${PY:-3.12}``). ``span_shared_with`` lists the other lines whose meaning the
+    same text feeds (other ``FROM`` lines using ``ARG PY``, a stage's ``ARG PY`` that imports it):
+    rewriting the span changes them too, so a fix is only safe when each of those lines gets the
+    very same edit.
     """
 
     file: str
@@ -127,6 +141,9 @@ class Location:
     span: Span | None = None
     span_role: SpanRole | None = None
     section: str | None = None
+    span_affixes: tuple[str, str] = ("", "")
+    span_source: str | None = None
+    span_shared_with: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,12 @@ callback: :func:`plan_edits` turns findings into :class:`Edit` records (taking t
 each span from the file when the plan is made, collapsing identical duplicates and refusing
 overlapping ones per finding), and :func:`apply_edits` checks that every span still holds its old
 bytes before splicing, so a file edited in between is never half-fixed.
+
+A span may be text that several references share: an ``ARG PY=3.12`` default that two ``FROM``
+lines use. Two findings that need the same new text there are one edit; two that need different
+texts conflict and are both refused; and an edit is refused when a line the text also feeds
+(``Location.span_shared_with``: a ``FROM`` with no such finding, a stage's ``ARG PY``) does not
+get the very same edit, since rewriting the default would silently change that line too.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from depcheck.fix.errors import FixError, StaleFileError
 from depcheck.fix.hashes import HashLayoutError, HashLookup, find_hash_options, hashes_for, render_hashes
 from depcheck.model import Dependency, Finding, Span, SpanRole
 from depcheck.rules import RULES, exact_version, vcs_ref
+from depcheck.rules.docker import unplaceable
 
 logger = logging.getLogger(__name__)
 
@@ -147,6 +154,12 @@ def _shown(data: bytes) -> str:
     return repr(data.decode("utf-8", "backslashreplace"))
 
 
+_NO_SPAN = (
+    "no single piece of the file holds its text (it is assembled from a variable and literal text, "
+    "set by --build-arg, or escaped), so it cannot be rewritten in place; change it by hand"
+)
+
+
 def _without_replacement(finding: Finding) -> str:
     """Why a selected finding has no replacement (a VCS URL is left alone on purpose)."""
     dependency = finding.dependency
@@ -158,6 +171,13 @@ def _without_replacement(finding: Finding) -> str:
         return f"left alone: VCS requirement on the moving ref {ref!r}; pin it to a full commit hash by hand"
     if url is not None:
         return "left alone: URL requirement; add a --hash or #sha256= by hand"
+    if finding.suggestion is not None and finding.location.span is None:
+        return _NO_SPAN
+    if finding.suggestion is not None:
+        reason = unplaceable(finding.location, finding.suggestion)
+        if reason is not None:
+            prefix, suffix = finding.location.span_affixes
+            return f"{reason} ({finding.suggestion} does not read {prefix}...{suffix}); change it by hand"
     return "no exact version or tag to suggest, so nothing to write"
 
 
@@ -223,12 +243,7 @@ def _target(finding: Finding) -> tuple[Span, str]:
     if finding.replacement is None:
         raise Unfixable(_without_replacement(finding), error=False)
     if finding.location.span is None:
-        raise Unfixable(
-            "no single piece of the file holds its text (it is assembled from a variable and "
-            "literal text, set by --build-arg, or escaped), so it cannot be rewritten in place; "
-            "change it by hand",
-            error=False,
-        )
+        raise Unfixable(_NO_SPAN, error=False)
     return finding.location.span, finding.replacement
 
 
@@ -283,7 +298,7 @@ def _resolve(
             if finding not in owners[edit.key]:
                 owners[edit.key].append(finding)
     ordered = sorted(unique.values(), key=lambda edit: (edit.span.start, edit.span.end))
-    blocked: dict[Finding, Edit] = {}
+    blocked: dict[Finding, tuple[Edit, Edit]] = {}  # the finding's own edit, and the one in its way
     for index, first in enumerate(ordered):
         for later in range(index + 1, len(ordered)):
             second = ordered[later]
@@ -293,27 +308,63 @@ def _resolve(
                 break
             if _conflicts(first, second):
                 for finding in owners[first.key]:
-                    blocked.setdefault(finding, second)
+                    blocked.setdefault(finding, (first, second))
                 for finding in owners[second.key]:
-                    blocked.setdefault(finding, first)
+                    blocked.setdefault(finding, (second, first))
     skipped = []
-    for finding, other in blocked.items():
-        rival = owners[other.key][0]
-        skipped.append(
-            Skipped(
-                finding,
-                f"conflicts with the {rival.rule} fix at line {line_at(raw, other.span.start)}: both rewrite "
-                f"the same text ({_shown(other.old)} -> {_shown(other.new)}); fix them one at a time",
-                error=True,
-            )
-        )
+    for finding, (mine, other) in blocked.items():
+        reason = _conflict_reason(finding, mine, other, owners[other.key][0], raw)
+        skipped.append(Skipped(finding, reason, error=True))
         logger.warning("%s: %s", path, skipped[-1].reason)
+    refused: set[Finding] = set(blocked)
+    for edit in ordered:
+        alive = [finding for finding in owners[edit.key] if finding not in refused]
+        unshared = _unshared(alive)
+        if unshared is not None:
+            for finding in alive:
+                skipped.append(Skipped(finding, unshared))
+                logger.info("%s: %s", path, unshared)
+            refused.update(alive)
     kept = []
     for edit in ordered:
-        alive = [finding for finding in owners[edit.key] if finding not in blocked]
+        alive = [finding for finding in owners[edit.key] if finding not in refused]
         if alive:
             kept.append(Edit(path, edit.span, edit.old, edit.new, alive[0], tuple(alive[1:])))
     return kept, skipped
+
+
+def _conflict_reason(finding: Finding, mine: Edit, other: Edit, rival: Finding, raw: bytes) -> str:
+    """Why ``finding`` (edit ``mine``) is refused: ``rival``'s edit ``other`` rewrites the same text."""
+    source = finding.location.span_source
+    if source is not None and source == rival.location.span_source and source.startswith("ARG "):
+        return (
+            f"{source} feeds several FROM lines that need different tags: line {finding.location.line} "
+            f"needs {_shown(mine.new)}, line {rival.location.line} needs {_shown(other.new)}; "
+            "change them by hand"
+        )
+    return (
+        f"conflicts with the {rival.rule} fix at line {line_at(raw, other.span.start)}: both rewrite "
+        f"the same text ({_shown(other.old)} -> {_shown(other.new)}); fix them one at a time"
+    )
+
+
+def _unshared(owners: Sequence[Finding]) -> str | None:
+    """Why one edit is refused: its text also feeds a line that does not get the same edit.
+
+    ``owners`` are the findings whose edit it is; every line their span feeds
+    (``Location.span_shared_with``) must be the line of one of them.
+    """
+    fixed = {finding.location.line for finding in owners}
+    others = sorted({line for finding in owners for line in finding.location.span_shared_with} - fixed)
+    if not others:
+        return None
+    source = next((finding.location.span_source for finding in owners if finding.location.span_source), None)
+    lines = ", ".join(str(line) for line in others)
+    return (
+        f"{source or 'its text'} also feeds line{'s' if len(others) > 1 else ''} {lines}, which "
+        f"{'have' if len(others) > 1 else 'has'} no fix to the same tag: rewriting it would change "
+        f"{'those lines' if len(others) > 1 else 'that line'} too; change it by hand"
+    )
 
 
 def plan_edits(

@@ -14,7 +14,7 @@ import dataclasses
 import logging
 from dataclasses import dataclass
 
-from depcheck.model import Dependency, Finding, Severity, SpanRole
+from depcheck.model import Dependency, Finding, Location, Severity, SpanRole
 from depcheck.policy import Policy
 from depcheck.registries.interface import ImageFacts
 from depcheck.rules import RULES, check_docker_static, is_word_tag
@@ -38,6 +38,28 @@ def registry_label(dependency: Dependency) -> str:
     return dependency.registry or "Docker Hub"
 
 
+def tag_middle(location: Location, tag: str) -> str | None:
+    """What a ``TAG`` span must hold for the tag to read ``tag``: ``tag`` without the span's affixes.
+
+    ``None`` when ``tag`` does not keep the literal text written around the span (an ``ARG PY``
+    feeding ``python:${PY}-slim`` cannot make ``3.12.7-alpine``), or would leave the span empty.
+    """
+    prefix, suffix = location.span_affixes
+    if not (prefix or suffix):
+        return tag
+    if len(tag) <= len(prefix) + len(suffix) or not tag.startswith(prefix) or not tag.endswith(suffix):
+        return None
+    return tag[len(prefix) : len(tag) - len(suffix)]
+
+
+def unplaceable(location: Location, tag: str) -> str | None:
+    """Why ``tag`` cannot be written at a ``TAG`` span with affixes, or ``None`` when it can."""
+    if location.span_role is not SpanRole.TAG or tag_middle(location, tag) is not None:
+        return None
+    source = location.span_source or "a variable"
+    return f"the tag is assembled from {source} and literal text that would have to change"
+
+
 def replacement_for(dependency: Dependency, facts: ImageFacts, tag: str) -> str | None:
     """The text a fix writes over the reference's span to name ``tag``, or ``None`` if none is safe.
 
@@ -45,7 +67,9 @@ def replacement_for(dependency: Dependency, facts: ImageFacts, tag: str) -> str 
     the reference had one, and then it is ``tag``'s own digest (without it the pin would point
     at the old build, so no fix is offered). A bare tag span becomes ``tag``, but only when no
     digest sits outside the span or that digest is already ``tag``'s: Docker pulls by the digest
-    and would silently ignore the new tag.
+    and would silently ignore the new tag. A tag span with affixes (``ARG PY=3.12`` feeding
+    ``python:${PY}-slim``) becomes ``tag`` without them (``3.12.7`` for ``3.12.7-slim``), and
+    gets nothing when ``tag`` does not keep them (:func:`unplaceable` says why).
     """
     role = dependency.location.span_role
     info = facts.tags.get(tag)
@@ -59,8 +83,16 @@ def replacement_for(dependency: Dependency, facts: ImageFacts, tag: str) -> str 
     if role is SpanRole.TAG:
         if dependency.digest is not None and new_digest != dependency.digest:
             return None
-        return tag
+        return tag_middle(dependency.location, tag)
     return None
+
+
+def _explained(message: str, dependency: Dependency, tag: str, replacement: str | None) -> str:
+    """``message``, saying why a fix cannot write ``tag`` when the tag's literal text is in the way."""
+    if replacement is not None:
+        return message
+    reason = unplaceable(dependency.location, tag)
+    return f"{message} ({reason})" if reason is not None else message
 
 
 def _about(
@@ -71,13 +103,16 @@ def _about(
     suggestion: str | None,
     severity: Severity | None = None,
 ) -> Finding:
+    replacement = replacement_for(dependency, facts, suggestion) if suggestion else None
+    if suggestion:
+        message = _explained(message, dependency, suggestion, replacement)
     return Finding.about(
         dependency,
         rule,
         severity or RULES[rule].severity,
         message,
         suggestion=suggestion,
-        replacement=replacement_for(dependency, facts, suggestion) if suggestion else None,
+        replacement=replacement,
     )
 
 
@@ -86,11 +121,13 @@ def _with_suggestion(
 ) -> Finding:
     if suggestion is None or finding.rule not in _SUGGESTIBLE:
         return finding
+    replacement = replacement_for(dependency, facts, suggestion)
+    message = f"{finding.message} ({suggestion} is the exact tag to use)"
     return dataclasses.replace(
         finding,
-        message=f"{finding.message} ({suggestion} is the exact tag to use)",
+        message=_explained(message, dependency, suggestion, replacement),
         suggestion=suggestion,
-        replacement=replacement_for(dependency, facts, suggestion),
+        replacement=replacement,
     )
 
 

@@ -12,7 +12,10 @@ Compose interpolation is applied to the image: ``$VAR``, ``${VAR}``, ``${VAR:-de
 values from ``ParseContext.environ`` (empty unless the caller passes one) and defaults otherwise.
 A variable with neither makes the reference unresolved. When the whole reference, or its whole
 tag, is written in one piece (a literal, or one ``${VAR:-default}`` default), that text is the fix
-span; otherwise there is none.
+span. When one default supplies part of the tag and the rest is literal text
+(``python:${PY:-3.12}-slim``), the default is the span and the literal text its affixes
+(``Location.span_affixes``), so a fix writes ``${PY:-3.12.7}``. Otherwise (a tag split across two
+variables, a value from the environment) there is none.
 
 A service with a ``build:`` section builds its image locally, so its ``image:`` names the
 result, not something to pull: it is skipped, and so is any other service running an image that
@@ -33,7 +36,14 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from depcheck.model import Dependency, Ecosystem, FileKind, Finding, Location, ParseResult, Role
 from depcheck.rules import invalid
 from depcheck.sources.document import Document
-from depcheck.sources.expansion import COMPOSE, ExpansionSyntaxError, Sourced, UnresolvedVariable, expand
+from depcheck.sources.expansion import (
+    COMPOSE,
+    ExpansionSyntaxError,
+    Sourced,
+    UnresolvedVariable,
+    expand,
+    expand_traced,
+)
 from depcheck.sources.ignores import parse_ignore_comment
 from depcheck.sources.image import InvalidImageReference, fix_span, image_dependency, parse_image_ref
 from depcheck.sources.interface import ParseContext, Source
@@ -144,7 +154,7 @@ class _Parser:
             start = node.start_mark.index
         ignored = self._ignored(node)
         try:
-            resolved = expand(source, self._value, COMPOSE, _missing)
+            resolved, substitutions = expand_traced(source, self._value, COMPOSE, _missing)
         except UnresolvedVariable as exc:
             return image_dependency(
                 self.document,
@@ -168,7 +178,7 @@ class _Parser:
         except InvalidImageReference as exc:
             self._invalid(node, f"{section}.image: {exc}")
             return None
-        span, span_role = fix_span(self.document, resolved, image)
+        fix = fix_span(self.document, resolved, image, substitutions)
         return image_dependency(
             self.document,
             start,
@@ -176,9 +186,11 @@ class _Parser:
             image.reference,
             role=Role.IMAGE,
             section=section,
-            span_role=span_role,
-            span=span,
+            span_role=fix.role if fix is not None else None,
+            span=(fix.start, fix.end) if fix is not None else None,
             ignored_rules=ignored,
+            span_affixes=fix.affixes if fix is not None else ("", ""),
+            span_source=fix.variable.written if fix is not None and fix.variable is not None else None,
         )
 
     def _scalar(self, node: ScalarNode) -> Sourced:

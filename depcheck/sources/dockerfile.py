@@ -18,9 +18,15 @@ default. depcheck needs both to point at the reference and to fix it in place.
 Fix spans. A reference written out in one piece (``FROM python:3.12-slim``, or wholly inside an
 ``ARG`` default or a ``${X:-default}``) gets a ``REFERENCE`` span over that text; a tag written
 out in one piece somewhere else than its image name (``ARG PY=3.12`` with ``FROM python:${PY}``)
-gets a ``TAG`` span over the tag's text. A tag assembled from several places (``${PY}-slim``),
-and anything that came from a ``--build-arg`` (what the file says is not what is built), gets no
-span: there is no single piece of text a fix could rewrite.
+gets a ``TAG`` span over the tag's text. A tag that one ``ARG`` default feeds in part, the rest
+being literal text of the ``FROM`` line (``ARG PY=3.12`` with ``FROM python:${PY}-slim``), gets a
+``TAG`` span over that default (``3.12``) with the literal text as its affixes (``("", "-slim")``):
+a fix changes the tag at the ``ARG``. A tag split across two variables (``${MAJOR}.${MINOR}``), and
+anything that came from a ``--build-arg`` (what the file says is not what is built), gets no span:
+there is no single piece of text a fix could rewrite. A span inside an ``ARG`` default names the
+other lines that default feeds (``Location.span_shared_with``: other ``FROM`` lines, and a stage's
+bare ``ARG PY`` that imports it for its ``RUN`` and ``COPY`` lines), so that the fixer rewrites it
+only when every one of them needs the same change.
 
 Scopes follow BuildKit: a ``FROM`` sees only the global ``ARG`` values, so an ``ARG`` redefined
 inside a stage does not change the next ``FROM`` (Renovate reads such a file differently; Docker
@@ -48,12 +54,15 @@ from depcheck.sources.expansion import (
     DOCKERFILE,
     ExpansionSyntaxError,
     Sourced,
+    Substitution,
     Syntax,
     UnresolvedVariable,
     expand,
+    expand_traced,
 )
 from depcheck.sources.ignores import parse_ignore_comment
 from depcheck.sources.image import (
+    FixSpan,
     InvalidImageReference,
     fix_span,
     image_dependency,
@@ -175,6 +184,13 @@ class _Parser:
         self.stages: list[_Stage] = []
         self.stage_names: set[str] = set()
         self.all_stage_names: set[str] = set()
+        self.arg_defaults: list[tuple[str, int, int]] = []
+        """Every ARG default as written: the name and the characters ``[start, end)`` of its text."""
+        self.uses: list[tuple[int, frozenset[int]]] = []
+        """Each FROM line, and each stage ARG importing a global default: the line, and the
+        characters of the file its value is made of."""
+        self.fed: list[tuple[int, int, int]] = []
+        """Dependencies (by index) whose span is a variable's text: the span's characters."""
 
     # --- driver -----------------------------------------------------------------------------
 
@@ -194,6 +210,7 @@ class _Parser:
             }.get(instruction.keyword)
             if handler is not None:
                 handler(instruction)
+        self._share()
         return ParseResult(
             dependencies=tuple(self.dependencies), findings=tuple(self.findings), files=tuple(self.files)
         )
@@ -201,6 +218,22 @@ class _Parser:
     @property
     def syntax(self) -> Syntax:
         return DOCKERFILE.with_escape(self.escape)
+
+    def _share(self) -> None:
+        """Tell each span inside an ARG default which other lines the same text feeds."""
+        for index, start, end in self.fed:
+            dependency = self.dependencies[index]
+            own = dependency.location.line
+            lines = sorted(
+                {
+                    line
+                    for line, offsets in self.uses
+                    if line != own and any(start <= offset < end for offset in offsets)
+                }
+            )
+            if lines:
+                location = replace(dependency.location, span_shared_with=tuple(lines))
+                self.dependencies[index] = replace(dependency, location=location)
 
     def _invalid(self, start: int, reason: str, ecosystem: Ecosystem | None = Ecosystem.DOCKER) -> None:
         self.findings.append(invalid(self.document.location(start), reason, ecosystem))
@@ -352,6 +385,11 @@ class _Parser:
             if not name:
                 self._invalid(_start(word, instruction), f"ARG {word.text!r} has no name")
                 continue
+            if equals:
+                raw = word[len(name) + 1 :]
+                written = [offset for offset in raw.offsets if offset is not None]
+                if written:
+                    self.arg_defaults.append((name, min(written), max(written) + 1))
             if name in self.context.build_args:
                 scope[name] = _Variable(Sourced.detached(self.context.build_args[name]), "")
             elif equals:
@@ -360,6 +398,12 @@ class _Parser:
                 pass  # a bare redeclaration keeps the value already declared
             elif stage is not None and name in self.global_args:
                 scope[name] = self.global_args[name]  # a stage's bare ARG takes the global default
+                imported = scope[name].value
+                if imported is not None:
+                    # The stage's RUN, COPY and ENV lines now see the global default's text.
+                    self.uses.append(
+                        (self.document.line_of(_start(word, instruction)), _written_at(imported))
+                    )
             else:
                 reason = f"ARG {name} has no value (pass --build-arg {name}=...)"
                 if name in _PLATFORM_ARGS:
@@ -432,8 +476,12 @@ class _Parser:
         platform = next((flag.value.text for flag in flags if flag.name == "platform" and flag.value), None)
         stage = _Stage(name=name, index=len(self.stages))
         written = words[0]
+        self.uses.append((self.document.line_of(_start(written, instruction)), self._feeding(written)))
+        substitutions: tuple[Substitution, ...] = ()
         try:
-            resolved = expand(written, self._global_value, self.syntax, self._global_missing)
+            resolved, substitutions = expand_traced(
+                written, self._global_value, self.syntax, self._global_missing
+            )
         except UnresolvedVariable as exc:
             self._unresolved(written, exc.reason, Role.IMAGE, stage.section, platform, instruction)
             resolved = None
@@ -450,7 +498,9 @@ class _Parser:
                 parent = next(s for s in reversed(self.stages) if s.name == base.lower())
                 stage.env = dict(parent.env)  # ENV is inherited from the stage built upon
             elif base != "scratch":
-                self._reference(written, resolved, Role.IMAGE, stage.section, platform, instruction)
+                self._reference(
+                    written, resolved, Role.IMAGE, stage.section, platform, instruction, substitutions
+                )
         self.stages.append(stage)
         if name is not None:
             self.stage_names.add(name)
@@ -528,6 +578,7 @@ class _Parser:
         section: str | None,
         platform: str | None,
         instruction: _Instruction,
+        substitutions: Sequence[Substitution] = (),
     ) -> None:
         start = _start(written, instruction)
         try:
@@ -535,7 +586,7 @@ class _Parser:
         except InvalidImageReference as exc:
             self._invalid(start, str(exc))
             return
-        span, span_role = fix_span(self.document, resolved, image)
+        fix = fix_span(self.document, resolved, image, substitutions)
         self.dependencies.append(
             image_dependency(
                 self.document,
@@ -544,12 +595,28 @@ class _Parser:
                 image.reference,
                 role=role,
                 section=section,
-                span_role=span_role,
-                span=span,
+                span_role=fix.role if fix is not None else None,
+                span=(fix.start, fix.end) if fix is not None else None,
                 platform=platform,
                 ignored_rules=instruction.ignored_rules,
+                span_affixes=fix.affixes if fix is not None else ("", ""),
+                span_source=self._source(fix) if fix is not None else None,
             )
         )
+        if fix is not None and fix.variable is not None:
+            self.fed.append((len(self.dependencies) - 1, fix.start, fix.end))
+
+    def _source(self, fix: FixSpan) -> str | None:
+        """How messages name the variable text a span is: ``ARG PY``, or ``${PY:-3.12}`` in the FROM."""
+        variable = fix.variable
+        if variable is None:
+            return None
+        # The ARG whose default holds the text: ``ARG IMG=python:${PY}`` puts PY's text in IMG, and
+        # ``${IMG:-${PY}}`` in a FROM line is PY's text too.
+        for name, start, end in reversed(self.arg_defaults):
+            if start <= fix.start and fix.end <= end:
+                return f"ARG {name}"
+        return variable.written if variable.defaulted else f"ARG {variable.name}"
 
     def _unresolved(
         self,
@@ -585,6 +652,22 @@ class _Parser:
         if name in _PLATFORM_ARGS and name in self.context.build_args:
             return Sourced.detached(self.context.build_args[name])
         return None
+
+    def _feeding(self, written: Sourced) -> frozenset[int]:
+        """The characters of the file a FROM word is made of, variables with no value counted empty.
+
+        Even an unresolved FROM changes when an ARG default it uses is rewritten, so its other
+        variables must not stop the count.
+        """
+
+        def value(name: str) -> Sourced:
+            found = self._global_value(name)
+            return found if found is not None else Sourced.detached("")
+
+        try:
+            return _written_at(expand(written, value, self.syntax, self._global_missing))
+        except (UnresolvedVariable, ExpansionSyntaxError):
+            return _written_at(written)
 
     def _global_missing(self, name: str) -> str:
         variable = self.global_args.get(name)
@@ -704,6 +787,10 @@ class _Parser:
 
 
 # --- helpers ----------------------------------------------------------------------------------
+
+
+def _written_at(text: Sourced) -> frozenset[int]:
+    return frozenset(offset for offset in text.offsets if offset is not None)
 
 
 def _platform_reason(name: str) -> str:

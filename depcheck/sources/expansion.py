@@ -12,6 +12,9 @@ shell lexer (quotes removed, an escape character, a lone ``$`` kept) and compose
 (``$$`` for a literal ``$``, no quoting). ``${X:+alt}``, ``${X+alt}`` and the pattern operators
 (``${X#p}``, ``${X%p}``, ``${X/a/b}``) are parsed but left unresolved: they are rare in image
 references and their result hangs on whether a variable is set, which an audit should not guess.
+:func:`expand_traced` also says which stretch of the result each variable produced
+(:class:`Substitution`), so that a parser can tell the text a variable supplied from the literal
+text around it (``python:${PY}-slim``: ``3.12`` came from ``PY``, ``python:`` and ``-slim`` did not).
 """
 
 from __future__ import annotations
@@ -24,9 +27,11 @@ __all__ = [
     "DOCKERFILE",
     "ExpansionSyntaxError",
     "Sourced",
+    "Substitution",
     "Syntax",
     "UnresolvedVariable",
     "expand",
+    "expand_traced",
 ]
 
 
@@ -172,6 +177,23 @@ class _Variable:
 _Node = _Literal | _Variable
 
 
+@dataclass(frozen=True)
+class Substitution:
+    """What one variable of a word expanded to: characters ``[start, end)`` of the expanded text.
+
+    ``name`` is the variable, ``written`` the expression as written (``${PY:-3.12}``, ``$PY``), and
+    ``defaulted`` whether the text is the expression's own default word (``3.12`` above) rather
+    than the variable's value. Only the word's own variables are listed, not those nested in a
+    default: the whole default is the outer variable's text.
+    """
+
+    name: str
+    start: int
+    end: int
+    written: str
+    defaulted: bool
+
+
 def expand(word: Sourced, lookup: Lookup, syntax: Syntax, missing: Callable[[str], str]) -> Sourced:
     """``word`` with its variables expanded and (for the Dockerfile dialect) its quotes removed.
 
@@ -179,24 +201,38 @@ def expand(word: Sourced, lookup: Lookup, syntax: Syntax, missing: Callable[[str
     :class:`UnresolvedVariable`. A malformed word raises :class:`ExpansionSyntaxError`.
     """
     nodes = _Parser(word, syntax).parse()
-    return _evaluate(nodes, lookup, missing)
+    return _evaluate(nodes, lookup, missing, None)
 
 
-def _evaluate(nodes: Iterable[_Node], lookup: Lookup, missing: Callable[[str], str]) -> Sourced:
+def expand_traced(
+    word: Sourced, lookup: Lookup, syntax: Syntax, missing: Callable[[str], str]
+) -> tuple[Sourced, tuple[Substitution, ...]]:
+    """Like :func:`expand`, and where in the result each of the word's variables put its text."""
+    nodes = _Parser(word, syntax).parse()
+    trace: list[Substitution] = []
+    return _evaluate(nodes, lookup, missing, trace), tuple(trace)
+
+
+def _evaluate(
+    nodes: Iterable[_Node], lookup: Lookup, missing: Callable[[str], str], trace: list[Substitution] | None
+) -> Sourced:
     parts: list[Sourced] = []
+    length = 0
     for node in nodes:
         if isinstance(node, _Literal):
             parts.append(node.text)
+            length += len(node.text)
             continue
         value = lookup(node.name)
         operator = node.operator
+        defaulted = False
         if operator == "":
             if value is None:
                 raise UnresolvedVariable(missing(node.name))
             parts.append(value)
         elif operator in (":-", "-"):
-            unset = value is None or (operator == ":-" and not value.text)
-            parts.append(_evaluate(node.word, lookup, missing) if unset or value is None else value)
+            defaulted = value is None or (operator == ":-" and not value.text)
+            parts.append(_evaluate(node.word, lookup, missing, None) if defaulted or value is None else value)
         elif operator in (":?", "?"):
             if value is None or (operator == ":?" and not value.text):
                 message = "".join(_written(node.word)).strip()
@@ -212,6 +248,10 @@ def _evaluate(nodes: Iterable[_Node], lookup: Lookup, missing: Callable[[str], s
             raise UnresolvedVariable(
                 f"{node.written.text} uses the {operator} pattern operator, which depcheck does not resolve"
             )
+        added = len(parts[-1])
+        if trace is not None:
+            trace.append(Substitution(node.name, length, length + added, node.written.text, defaulted))
+        length += added
     return Sourced.join(parts)
 
 

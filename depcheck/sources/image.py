@@ -14,13 +14,21 @@ live under ``library/``. ``docker.io/`` and ``index.docker.io/`` prefixes also m
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from depcheck.model import Dependency, Ecosystem, Role, SpanRole
 from depcheck.sources.document import Document
-from depcheck.sources.expansion import Sourced
+from depcheck.sources.expansion import Sourced, Substitution
 
-__all__ = ["ImageRef", "InvalidImageReference", "fix_span", "image_dependency", "parse_image_ref"]
+__all__ = [
+    "FixSpan",
+    "ImageRef",
+    "InvalidImageReference",
+    "fix_span",
+    "image_dependency",
+    "parse_image_ref",
+]
 
 DOCKER_HUB_HOSTS = frozenset({"docker.io", "index.docker.io"})
 """Registry prefixes that mean Docker Hub (``index.docker.io`` is the legacy name)."""
@@ -167,14 +175,17 @@ def image_dependency(
     platform: str | None = None,
     span: tuple[int, int] | None = None,
     ignored_rules: frozenset[str] | None = None,
+    span_affixes: tuple[str, str] = ("", ""),
+    span_source: str | None = None,
 ) -> Dependency:
     """The dependency on image ``text`` written at characters ``[start, end)`` of ``document``.
 
     ``text`` is the reference as Docker would resolve it (variables expanded). The location points
     at ``start``; the fix span covers ``span`` (characters, defaulting to ``[start, end)``) when
-    ``span_role`` is given, and nothing otherwise. With ``unresolved`` the reference is not parsed:
-    ``name`` is ``text`` as written and the reason is carried for the report. Raises
-    :class:`InvalidImageReference` when ``text`` is not a reference.
+    ``span_role`` is given, and nothing otherwise; ``span_affixes`` and ``span_source`` are carried
+    to the location with it (see :class:`~depcheck.model.Location`). With ``unresolved`` the
+    reference is not parsed: ``name`` is ``text`` as written and the reason is carried for the
+    report. Raises :class:`InvalidImageReference` when ``text`` is not a reference.
     """
     location = document.location(start, section=section)
     if unresolved is not None:
@@ -190,7 +201,13 @@ def image_dependency(
         )
     if span_role is not None:
         fix_start, fix_end = span if span is not None else (start, end)
-        location = replace(location, span=document.span(fix_start, fix_end), span_role=span_role)
+        location = replace(
+            location,
+            span=document.span(fix_start, fix_end),
+            span_role=span_role,
+            span_affixes=span_affixes,
+            span_source=span_source,
+        )
     image = parse_image_ref(text)
     return Dependency(
         ecosystem=Ecosystem.DOCKER,
@@ -207,24 +224,58 @@ def image_dependency(
     )
 
 
+@dataclass(frozen=True)
+class FixSpan:
+    """The characters ``[start, end)`` a fix of a reference may rewrite, and what they hold.
+
+    ``affixes`` is the literal text of the tag before and after a ``TAG`` span that holds only
+    part of the tag (``("", "-slim")`` for ``python:${PY}-slim``). ``variable`` is the variable
+    whose text the span is, ``None`` when it is written at the reference itself.
+    """
+
+    start: int
+    end: int
+    role: SpanRole
+    affixes: tuple[str, str] = ("", "")
+    variable: Substitution | None = None
+
+
 def fix_span(
-    document: Document, resolved: Sourced, image: ImageRef
-) -> tuple[tuple[int, int] | None, SpanRole | None]:
-    """The characters a fix of ``image`` may rewrite, and what they hold.
+    document: Document, resolved: Sourced, image: ImageRef, substitutions: Sequence[Substitution] = ()
+) -> FixSpan | None:
+    """The characters a fix of ``image`` may rewrite, and what they hold; ``None`` if nothing is safe.
 
     ``resolved`` is the reference after variable expansion, with the document offset of each of
-    its characters. When the whole reference is written in one piece (a literal, an ``ARG``
-    default, a ``${X:-default}``), a fix rewrites it (``REFERENCE``); else when the tag alone is
-    (``ARG PY=3.12`` with ``FROM python:${PY}``), a fix rewrites the tag (``TAG``); else (a tag
-    assembled from pieces, text from a build argument or the environment) nothing is safe to
-    rewrite and the answer is ``(None, None)``.
+    its characters, and ``substitutions`` where its variables put their text. When the whole
+    reference is written in one piece (a literal, an ``ARG`` default, a ``${X:-default}``), a fix
+    rewrites it (``REFERENCE``); else when the tag alone is (``ARG PY=3.12`` with
+    ``FROM python:${PY}``), a fix rewrites the tag (``TAG``). Else when exactly one variable
+    supplies part of the tag, that part is written in one piece, and the rest of the tag is
+    literal text of the reference (``python:${PY}-slim``, ``app:v${V}``), a fix rewrites that part
+    and the literal text becomes the span's affixes. Anything else (a tag split across two
+    variables, text from a build argument or the environment, an escape) gives ``None``.
     """
-    whole = resolved.written_range(document.text)
+    text = document.text
+    pieces = [piece for piece in substitutions if piece.end > piece.start]
+    whole = resolved.written_range(text)
     if whole is not None:
-        return whole, SpanRole.REFERENCE
-    if image.tag is not None:
-        begin = len(image.name) + 1
-        tag = resolved[begin : begin + len(image.tag)].written_range(document.text)
-        if tag is not None:
-            return tag, SpanRole.TAG
-    return None, None
+        # Text written in one piece comes from one variable at most: a variable's text and the
+        # literal text around its expression are never adjacent in the file.
+        return FixSpan(*whole, SpanRole.REFERENCE, variable=pieces[0] if len(pieces) == 1 else None)
+    if image.tag is None:
+        return None
+    begin = len(image.name) + 1
+    end = begin + len(image.tag)
+    inside = [piece for piece in pieces if piece.start < end and piece.end > begin]
+    tag = resolved[begin:end].written_range(text)
+    if tag is not None:
+        return FixSpan(*tag, SpanRole.TAG, variable=inside[0] if len(inside) == 1 else None)
+    if len(inside) != 1:
+        return None
+    piece = inside[0]
+    middle_start, middle_end = max(begin, piece.start), min(end, piece.end)
+    middle = resolved[middle_start:middle_end].written_range(text)
+    if middle is None:
+        return None
+    affixes = (resolved.text[begin:middle_start], resolved.text[middle_end:end])
+    return FixSpan(*middle, SpanRole.TAG, affixes, piece)

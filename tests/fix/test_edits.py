@@ -13,8 +13,9 @@ from depcheck.fix.edits import (
     select_rules,
 )
 from depcheck.fix.errors import StaleFileError
-from depcheck.model import Span, SpanRole
-from tests.fix.findings import finding_at
+from depcheck.model import Dependency, Ecosystem, Finding, Location, Span, SpanRole
+from depcheck.rules import RULES
+from tests.fix.findings import finding_at, span_of
 
 PATH = "requirements.txt"
 
@@ -200,6 +201,102 @@ def test_a_finding_without_a_span_is_reported_not_guessed():
         "no single piece of the file holds its text (it is assembled from a variable and literal text, "
         "set by --build-arg, or escaped), so it cannot be rewritten in place; change it by hand"
     )
+
+
+ARG_FED = b"ARG PY=3.12\nFROM python:${PY} AS a\nFROM python:${PY}-slim AS b\nARG PY\n"
+
+
+def arg_fed(
+    line: int,
+    tag: str,
+    suggestion: str,
+    replacement: str | None,
+    affixes: tuple[str, str] = ("", ""),
+    shared_with: tuple[int, ...] = (),
+) -> Finding:
+    """A floating-tag finding about the FROM at ``line`` whose tag ARG PY's default feeds."""
+    location = Location(
+        "Dockerfile",
+        line,
+        6,
+        span_of(ARG_FED, "3.12"),
+        SpanRole.TAG,
+        span_affixes=affixes,
+        span_source="ARG PY",
+        span_shared_with=shared_with,
+    )
+    dependency = Dependency(Ecosystem.DOCKER, "python", f"python:{tag}", location, tag=tag)
+    return Finding.about(
+        dependency,
+        "floating-tag",
+        RULES["floating-tag"].severity,
+        "floating",
+        suggestion=suggestion,
+        replacement=replacement,
+    )
+
+
+def test_from_lines_sharing_an_arg_with_the_same_need_make_one_edit():
+    plain = arg_fed(2, "3.12", "3.12.7", "3.12.7", shared_with=(3,))
+    slim = arg_fed(3, "3.12-slim", "3.12.7-slim", "3.12.7", ("", "-slim"), shared_with=(2,))
+
+    plan = plan_edits([plain, slim], read=reader({"Dockerfile": ARG_FED}))
+
+    [edit] = plan.edits["Dockerfile"]
+    assert edit.findings == (plain, slim)
+    assert plan.skipped == []
+    assert apply_edits(ARG_FED, [edit]).startswith(b"ARG PY=3.12.7\nFROM python:${PY} AS a\n")
+
+
+def test_from_lines_sharing_an_arg_with_different_needs_are_both_refused_saying_so():
+    plain = arg_fed(2, "3.12", "3.12.7", "3.12.7", shared_with=(3,))
+    slim = arg_fed(3, "3.12-slim", "3.12.6-slim", "3.12.6", ("", "-slim"), shared_with=(2,))
+
+    plan = plan_edits([plain, slim], read=reader({"Dockerfile": ARG_FED}))
+
+    assert plan.edits == {}
+    assert [(skip.reason, skip.error) for skip in plan.skipped] == [
+        (
+            "ARG PY feeds several FROM lines that need different tags: line 2 needs '3.12.7', "
+            "line 3 needs '3.12.6'; change them by hand",
+            True,
+        ),
+        (
+            "ARG PY feeds several FROM lines that need different tags: line 3 needs '3.12.6', "
+            "line 2 needs '3.12.7'; change them by hand",
+            True,
+        ),
+    ]
+
+
+def test_an_arg_that_also_feeds_lines_without_the_same_fix_is_left_alone():
+    slim = arg_fed(3, "3.12-slim", "3.12.7-slim", "3.12.7", ("", "-slim"), shared_with=(2, 4))
+
+    plan = plan_edits([slim], read=reader({"Dockerfile": ARG_FED}))
+
+    assert plan.edits == {}
+    assert [(skip.reason, skip.error) for skip in plan.skipped] == [
+        (
+            "ARG PY also feeds lines 2, 4, which have no fix to the same tag: rewriting it would change "
+            "those lines too; change it by hand",
+            False,
+        )
+    ]
+
+
+def test_a_suggestion_that_changes_the_literal_part_of_the_tag_says_why_it_is_left_alone():
+    slim = arg_fed(3, "3.12-slim", "3.12.7-alpine", None, ("", "-slim"))
+
+    plan = plan_edits([slim], read=reader({"Dockerfile": ARG_FED}))
+
+    assert plan.edits == {}
+    assert [(skip.reason, skip.error) for skip in plan.skipped] == [
+        (
+            "the tag is assembled from ARG PY and literal text that would have to change "
+            "(3.12.7-alpine does not read ...-slim); change it by hand",
+            False,
+        )
+    ]
 
 
 def test_a_file_already_holding_the_replacement_needs_no_edit():

@@ -2,8 +2,8 @@
 
 Each folder under ``golden/`` holds ``input/`` (the files as a project has them), ``expected/``
 (the files after the fix, written by hand) and ``fixes.toml``: the findings the rules would raise,
-each naming its dependency (by file, normalised name and, where the name repeats, line), its rule
-and its replacement, the hashes the index would list for hashed requirements, and the findings
+each naming its dependency (by file, normalised name and, where the name repeats, line), its rule,
+its replacement and, where it matters, its suggestion, the hashes the index would list for hashed requirements, and the findings
 expected to be left alone with their reason. After the fix, the fixed files are parsed again: each
 fixed reference must read back as its replacement at its span, raise no registry-free finding, and
 a second run with the same replacements must change nothing.
@@ -49,9 +49,16 @@ def pick(dependencies: Sequence[Dependency], spec: Mapping[str, Any]) -> tuple[i
     return chosen[0]
 
 
-def finding(dependency: Dependency, rule: str, replacement: str | None) -> Finding:
+def finding(
+    dependency: Dependency, rule: str, replacement: str | None, suggestion: str | None = None
+) -> Finding:
     return Finding.about(
-        dependency, rule, RULES[rule].severity, f"{dependency.name}: {rule}", replacement=replacement
+        dependency,
+        rule,
+        RULES[rule].severity,
+        f"{dependency.name}: {rule}",
+        suggestion=suggestion,
+        replacement=replacement,
     )
 
 
@@ -63,7 +70,10 @@ def test_golden(case, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     parsed = {path.name: parse(path.name, path.read_bytes()) for path in tmp_path.iterdir()}
     picked = [(fix, *pick(parsed[fix["file"]], fix)) for fix in spec["fix"]]
-    findings = [finding(dependency, fix["rule"], fix.get("replacement")) for fix, _, dependency in picked]
+    findings = [
+        finding(dependency, fix["rule"], fix.get("replacement"), fix.get("suggestion"))
+        for fix, _, dependency in picked
+    ]
     hashes = spec.get("hashes", {})
 
     result = fix_files(
@@ -80,15 +90,16 @@ def test_golden(case, tmp_path, monkeypatch):
     # Read back: every fixed reference now holds its replacement at its span, exactly pinned.
     reparsed = {name: parse(name, (tmp_path / name).read_bytes()) for name in parsed}
     again = []
-    for fix, rank, before in picked:
-        if fix.get("replacement") is None or before.location.span is None:
+    for (fix, rank, before), found in zip(picked, findings, strict=True):
+        if found not in result.applied:
             continue
         after = [dependency for dependency in reparsed[fix["file"]] if dependency.name == fix["name"]][rank]
         raw = (tmp_path / fix["file"]).read_bytes()
         assert after.location.span is not None, fix
         assert raw[after.location.span.start : after.location.span.end] == fix["replacement"].encode()
         if before.location.span_role is SpanRole.TAG:
-            assert after.tag == fix["replacement"]
+            prefix, suffix = before.location.span_affixes
+            assert after.tag == prefix + fix["replacement"] + suffix
         else:
             assert after.text == fix["replacement"]
         assert check_static(after) == [], fix

@@ -88,6 +88,60 @@ def test_a_tag_span_gets_the_bare_tag() -> None:
     assert summary(verdict) == [("floating-tag", Severity.ERROR, "3.12.7-slim", "3.12.7-slim")]
 
 
+def tag_fed_by_arg(reference: str, affixes: tuple[str, str], source: str = "ARG PY") -> Dependency:
+    location = Location(
+        "Dockerfile", 2, 6, span=Span(7, 11), span_role=SpanRole.TAG, span_affixes=affixes, span_source=source
+    )
+    return dependency(reference, SpanRole.TAG, location=location)
+
+
+def test_a_tag_span_with_affixes_gets_the_tag_without_them() -> None:
+    verdict = check_docker(tag_fed_by_arg("python:3.12-slim", ("", "-slim")), PYTHON, POLICY)
+    assert summary(verdict) == [("floating-tag", Severity.ERROR, "3.12.7-slim", "3.12.7")]
+    assert verdict.findings[0].message == (
+        "python:3.12-slim is a floating tag that moves to new builds; "
+        "3.12.7-slim is the most specific tag of that line"
+    )
+
+
+def test_a_prefix_affix_is_stripped_too() -> None:
+    tagged = image("example/app", ("e1", "v1.4.2 v1.4 v1"))
+    verdict = check_docker(tag_fed_by_arg("example/app:v1.4", ("v", "")), tagged, POLICY)
+    assert summary(verdict) == [("floating-tag", Severity.ERROR, "v1.4.2", "1.4.2")]
+
+
+def test_no_replacement_when_the_new_tag_changes_the_literal_text() -> None:
+    # FROM python:3-${VARIANT}: the version is literal in the FROM line, the variant an ARG default.
+    dependency_ = tag_fed_by_arg("python:3-slim", ("3-", ""), source="ARG VARIANT")
+    verdict = check_docker(dependency_, PYTHON, POLICY)
+    assert summary(verdict) == [("floating-tag", Severity.ERROR, "3.14.7-slim", None)]
+    assert verdict.findings[0].message == (
+        "python:3-slim is a floating tag that moves to new builds; 3.14.7-slim is the most specific "
+        "tag of that line (the tag is assembled from ARG VARIANT and literal text that would have to change)"
+    )
+
+
+def test_a_static_finding_on_an_affixed_tag_says_why_it_has_no_replacement() -> None:
+    verdict = check_docker(tag_fed_by_arg("python:latest", ("lat", "")), PYTHON, POLICY)
+    assert summary(verdict) == [("latest-tag", Severity.ERROR, "3.14.7", None)]
+    assert verdict.findings[0].message.endswith(
+        "(3.14.7 is the exact tag to use) "
+        "(the tag is assembled from ARG PY and literal text that would have to change)"
+    )
+
+
+def test_an_affixed_tag_span_with_a_digest_keeps_the_digest_rule() -> None:
+    pinned = tag_fed_by_arg(f"python:3.12-slim@{sha('d2')}", ("", "-slim"))
+    assert summary(check_docker(pinned, PYTHON, POLICY)) == [
+        ("floating-tag", Severity.WARNING, "3.12.7-slim", "3.12.7")
+    ]
+    # The digest outside the span is not the new tag's: Docker would ignore the new tag.
+    stale = tag_fed_by_arg(f"python:3.12-slim@{sha('ff')}", ("", "-slim"))
+    assert [(f.suggestion, f.replacement) for f in check_docker(stale, PYTHON, POLICY).findings] == [
+        ("3.12.7-slim", None)
+    ]
+
+
 def test_no_replacement_without_a_span() -> None:
     verdict = check_docker(dependency("python:3.12-slim", None), PYTHON, POLICY)
     assert summary(verdict) == [("floating-tag", Severity.ERROR, "3.12.7-slim", None)]

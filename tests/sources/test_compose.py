@@ -75,6 +75,54 @@ def test_case_38_environment_overrides_defaults_and_removes_the_span() -> None:
     assert dependency.location.span is None
 
 
+def test_a_default_feeding_part_of_the_tag_is_the_span_with_the_literal_text_as_affixes() -> None:
+    document, result = parse(
+        "services:\n"
+        '  api:\n    image: "python:${PY:-3.12}-slim"\n'
+        "  web:\n    image: node:v${NODE-22}-alpine3.20\n"
+        "  db:\n    image: ${DB:-postgres:16}-alpine\n"
+        "  tag:\n    image: app:${TAG:-1.4}\n"
+    )
+    api, web, db, tag = result.dependencies
+    assert [(d.name, d.tag) for d in result.dependencies] == [
+        ("python", "3.12-slim"),
+        ("node", "v22-alpine3.20"),
+        ("postgres", "16-alpine"),
+        ("app", "1.4"),
+    ]
+    assert [span_of(document, d) for d in result.dependencies] == [b"3.12", b"22", b"16", b"1.4"]
+    assert {d.location.span_role for d in result.dependencies} == {SpanRole.TAG}
+    assert [d.location.span_affixes for d in result.dependencies] == [
+        ("", "-slim"),
+        ("v", "-alpine3.20"),
+        ("", "-alpine"),
+        ("", ""),
+    ]
+    assert [d.location.span_source for d in result.dependencies] == [
+        "${PY:-3.12}",
+        "${NODE-22}",
+        "${DB:-postgres:16}",
+        "${TAG:-1.4}",
+    ]
+    assert (api.location.line, api.location.column) == (3, 13)
+    assert (
+        web.location.span_shared_with == db.location.span_shared_with == tag.location.span_shared_with == ()
+    )
+
+
+def test_a_tag_split_across_two_defaults_or_set_by_the_environment_has_no_span() -> None:
+    _, result = parse(
+        "services:\n"
+        "  a:\n    image: python:${MAJOR:-3}.${MINOR:-12}-slim\n"
+        "  b:\n    image: python:${PY:-3.11}-slim\n",
+        environ={"PY": "3.12"},
+    )
+    assert [(d.tag, d.location.span, d.location.span_affixes) for d in result.dependencies] == [
+        ("3.12-slim", None, ("", "")),
+        ("3.12-slim", None, ("", "")),
+    ]
+
+
 def test_case_39_locally_built_images_are_skipped() -> None:
     _, result = parse(
         "services:\n"

@@ -238,13 +238,16 @@ def test_case_18_empty_args_leave_the_literal_as_the_span() -> None:
     assert dependency.location.span_role is SpanRole.REFERENCE
 
 
-def test_case_19_tag_assembled_from_pieces_has_no_span() -> None:
-    _, result = parse(
+def test_case_19_tag_fed_in_part_by_an_arg_is_a_tag_span_with_affixes() -> None:
+    document, result = parse(
         "ARG DOCKER_HUB_MIRROR=''\nARG NODE_VERSION=21\nFROM ${DOCKER_HUB_MIRROR}node:${NODE_VERSION}-alpine"
     )
     dependency = only(result)
     assert dependency.text == "node:21-alpine"
-    assert dependency.location.span is None
+    assert span_of(document, dependency) == b"21"
+    assert dependency.location.span_role is SpanRole.TAG
+    assert dependency.location.span_affixes == ("", "-alpine")
+    assert dependency.location.span_source == "ARG NODE_VERSION"
     assert (dependency.location.line, dependency.location.column) == (3, 6)
 
 
@@ -688,10 +691,112 @@ def test_whole_reference_from_one_arg_default_is_a_reference_span() -> None:
     assert (dependency.location.line, dependency.location.column) == (2, 6)
 
 
-def test_arg_feeding_part_of_a_tag_has_no_span() -> None:
-    _, result = parse("ARG PY=3.12\nFROM python:${PY}-slim")
+@pytest.mark.parametrize(
+    ("dockerfile", "tag", "affixes", "source"),
+    [
+        ("ARG PY=3.12\nFROM python:${PY}-slim", "3.12-slim", ("", "-slim"), "ARG PY"),
+        (
+            "ARG PYTHON_VERSION=3.12\nFROM python:${PYTHON_VERSION}-slim-bookworm",
+            "3.12-slim-bookworm",
+            ("", "-slim-bookworm"),
+            "ARG PYTHON_VERSION",
+        ),
+        (
+            "ARG NODE=3.12\nFROM node:${NODE}-alpine3.20 AS assets",
+            "3.12-alpine3.20",
+            ("", "-alpine3.20"),
+            "ARG NODE",
+        ),
+        ("ARG V=3.12\nFROM python:v${V}", "v3.12", ("v", ""), "ARG V"),
+        ("ARG V=3.12\nFROM python:v${V}-rc", "v3.12-rc", ("v", "-rc"), "ARG V"),
+        ('ARG PY="3.12"\nFROM "python:${PY}-slim"', "3.12-slim", ("", "-slim"), "ARG PY"),
+        ("ARG PY=3.12\nFROM python:$PY-slim", "3.12-slim", ("", "-slim"), "ARG PY"),
+        ("ARG PY=3.12\nFROM python:${PY}\\-slim", "3.12-slim", ("", "-slim"), "ARG PY"),
+        ("ARG TAG=3.12\nFROM python:${TAG}", "3.12", ("", ""), "ARG TAG"),
+    ],
+)
+def test_an_arg_default_feeding_part_of_a_tag_is_the_span_with_the_literal_text_as_affixes(
+    dockerfile: str, tag: str, affixes: tuple[str, str], source: str
+) -> None:
+    document, result = parse(dockerfile)
     dependency = only(result)
-    assert (dependency.tag, dependency.location.span) == ("3.12-slim", None)
+    assert dependency.tag == tag
+    assert span_of(document, dependency) == b"3.12"
+    assert dependency.location.span_role is SpanRole.TAG
+    assert dependency.location.span_affixes == affixes
+    assert dependency.location.span_source == source
+    assert dependency.location.line == 2
+
+
+def test_a_default_in_the_from_line_feeding_part_of_a_tag_is_the_span() -> None:
+    document, result = parse("ARG PY\nFROM python:${PY:-3.12}-slim")
+    dependency = only(result)
+    assert span_of(document, dependency) == b"3.12"
+    assert dependency.location.span_affixes == ("", "-slim")
+    assert dependency.location.span_source == "${PY:-3.12}"
+    assert dependency.location.span_shared_with == ()
+
+
+def test_the_span_names_the_arg_whose_default_holds_the_text() -> None:
+    document, result = parse(
+        "ARG PY=3.12\nARG IMAGE=python:${PY}\nFROM ${IMAGE}-slim\nFROM python:${UNSET:-${PY}}-alpine\n"
+    )
+    slim, alpine = result.dependencies
+    assert span_of(document, slim) == span_of(document, alpine) == b"3.12"
+    assert slim.location.line == 3
+    assert (slim.location.span_affixes, alpine.location.span_affixes) == (("", "-slim"), ("", "-alpine"))
+    assert slim.location.span_source == alpine.location.span_source == "ARG PY"
+    assert (slim.location.span_shared_with, alpine.location.span_shared_with) == ((4,), (3,))
+
+
+@pytest.mark.parametrize(
+    "dockerfile",
+    [
+        "ARG MAJOR=3\nARG MINOR=12\nFROM python:${MAJOR}.${MINOR}-slim",
+        "ARG PY=3.12\nARG VARIANT=slim\nFROM python:${PY}-${VARIANT}",
+        "ARG PY=3.12\nARG SUFFIX=-slim\nFROM python:${PY}${SUFFIX}",
+    ],
+)
+def test_a_tag_split_across_two_args_has_no_span(dockerfile: str) -> None:
+    _, result = parse(dockerfile)
+    dependency = only(result)
+    assert dependency.tag == "3.12-slim"
+    assert dependency.location.span is None
+    assert dependency.location.span_affixes == ("", "")
+
+
+def test_from_lines_sharing_an_arg_get_the_same_span_and_name_each_other() -> None:
+    document, result = parse(
+        "ARG PY=3.12\n"
+        "FROM python:${PY} AS build\n"
+        "FROM python:${PY}-slim AS runtime\n"
+        "FROM ${REGISTRY}/python:${PY}-alpine\n"
+        "FROM python:3.11-slim AS other\n"
+    )
+    build, runtime, unresolved, other = result.dependencies
+    assert span_of(document, build) == span_of(document, runtime) == b"3.12"
+    assert build.location.span == runtime.location.span
+    assert (build.location.span_affixes, runtime.location.span_affixes) == (("", ""), ("", "-slim"))
+    # Line 4 cannot be checked ($REGISTRY has no value), but rewriting ARG PY changes it too.
+    assert unresolved.unresolved is not None
+    assert build.location.span_shared_with == (3, 4)
+    assert runtime.location.span_shared_with == (2, 4)
+    assert other.location.span_shared_with == ()
+
+
+def test_a_stage_importing_the_global_arg_is_a_line_the_default_feeds() -> None:
+    _, result = parse(
+        "ARG PYTHON_VERSION=3.12\n"
+        "FROM python:${PYTHON_VERSION}-slim\n"
+        "ARG PYTHON_VERSION\n"
+        "COPY --from=build /usr/local/lib/python${PYTHON_VERSION} /usr/local/lib/python${PYTHON_VERSION}\n"
+        "FROM python:3.12.7-slim\n"
+        "ARG PYTHON_VERSION=3.11\n"
+    )
+    image = result.dependencies[0]
+    assert image.location.span_source == "ARG PYTHON_VERSION"
+    # Line 6 declares a default of its own: it does not use the global one.
+    assert image.location.span_shared_with == (3,)
 
 
 @pytest.mark.parametrize(
@@ -700,12 +805,14 @@ def test_arg_feeding_part_of_a_tag_has_no_span() -> None:
         "ARG PY=3.12\nFROM python:${PY}",
         "ARG BASE=python:3.11\nFROM $BASE",
         "ARG PY\nFROM python:${PY:-3.12}",
+        "ARG PY=3.12\nFROM python:${PY}-slim",
+        "ARG PY\nFROM python:${PY:-3.12}-slim",
     ],
 )
 def test_build_arg_override_means_no_span(dockerfile: str) -> None:
     _, result = parse(dockerfile, build_args={"PY": "3.13.1", "BASE": "python:3.13.1"})
     dependency = only(result)
-    assert dependency.tag == "3.13.1"
+    assert dependency.tag in ("3.13.1", "3.13.1-slim")
     assert dependency.location.span is None
 
 
@@ -963,3 +1070,19 @@ def test_corpus_warehouse_dockerfile_read_by_hand() -> None:
     ]
     assert [d.location.section for d in result.dependencies] == [None, "stage static-deps", "stage base"]
     assert [d.location.line for d in result.dependencies] == [1, 5, 45]
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not checked out")
+def test_corpus_paperless_uv_option_values_are_not_requirements() -> None:
+    path = CORPUS / "paperless-ngx__paperless-ngx" / "Dockerfile"
+    document = Document.from_bytes("Dockerfile", path.read_bytes())
+    result = DockerfileSource().parse(
+        document, path, ParseContext(reader=LocalFileReader(CORPUS, cwd=CORPUS))
+    )
+    # `uv pip install ... --python-preference system ... --requirements requirements.txt`: the
+    # requirements file is generated in the image, and `system` is an option value.
+    assert [d.name for d in result.dependencies] == [
+        "docker/dockerfile",
+        "docker.io/node",
+        "ghcr.io/astral-sh/uv",
+    ]

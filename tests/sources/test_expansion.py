@@ -9,9 +9,11 @@ from depcheck.sources.expansion import (
     DOCKERFILE,
     ExpansionSyntaxError,
     Sourced,
+    Substitution,
     Syntax,
     UnresolvedVariable,
     expand,
+    expand_traced,
 )
 
 VALUES = {"PY": Sourced.at("3.12", 100), "EMPTY": Sourced.at("", 200), "CLI": Sourced.detached("9")}
@@ -125,3 +127,27 @@ def test_split_and_strip_keep_offsets() -> None:
     text = Sourced.at("  a bb  ", 10)
     assert [(word.text, word.offsets) for word in text.split()] == [("a", (12,)), ("bb", (14, 15))]
     assert text.strip().contiguous() == (12, 16)
+
+
+def test_traced_expansion_says_where_each_variable_put_its_text() -> None:
+    word = '"python:${PY}-slim"${EMPTY}x${NOPE:-${PY}}'
+    result, substitutions = expand_traced(
+        Sourced.at(word, 0), VALUES.get, DOCKERFILE, lambda name: f"{name} has no value"
+    )
+    assert result.text == "python:3.12-slimx3.12"
+    assert substitutions == (
+        Substitution("PY", 7, 11, "${PY}", defaulted=False),
+        Substitution("EMPTY", 16, 16, "${EMPTY}", defaulted=False),
+        Substitution("NOPE", 17, 21, "${NOPE:-${PY}}", defaulted=True),
+    )
+    assert result.offsets[7:11] == (100, 101, 102, 103)
+
+
+def test_traced_expansion_in_the_compose_dialect() -> None:
+    word = "app:v${TAG:-1.4}-$$x"
+    result, substitutions = expand_traced(
+        Sourced.at(word, 0), VALUES.get, COMPOSE, lambda name: f"{name} has no value"
+    )
+    assert result.text == "app:v1.4-$x"
+    assert substitutions == (Substitution("TAG", 5, 8, "${TAG:-1.4}", defaulted=True),)
+    assert result[5:8].written_range(word) == (12, 15)

@@ -6,7 +6,15 @@ import pytest
 
 from depcheck.model import Ecosystem, Role, Span, SpanRole
 from depcheck.sources.document import Document
-from depcheck.sources.image import ImageRef, InvalidImageReference, image_dependency, parse_image_ref
+from depcheck.sources.expansion import DOCKERFILE, Sourced, expand_traced
+from depcheck.sources.image import (
+    FixSpan,
+    ImageRef,
+    InvalidImageReference,
+    fix_span,
+    image_dependency,
+    parse_image_ref,
+)
 
 DIGEST = "sha256:eb85fc5b1198f5e1ec025ea07586bdbbf397e7d82df66c90d7511f533517e063"
 
@@ -192,3 +200,49 @@ def test_image_dependency_raises_for_an_invalid_reference() -> None:
         image_dependency(
             document, 5, 10, "UPPER", role=Role.IMAGE, section=None, span_role=SpanRole.REFERENCE
         )
+
+
+def test_image_dependency_carries_the_span_affixes_and_source() -> None:
+    text = "ARG PY=3.12\nFROM python:${PY}-slim\n"
+    document = Document.from_text("Dockerfile", text)
+    start = text.index("python")
+    dependency = image_dependency(
+        document,
+        start,
+        start + len("python:${PY}-slim"),
+        "python:3.12-slim",
+        role=Role.IMAGE,
+        section="stage 0",
+        span_role=SpanRole.TAG,
+        span=(7, 11),
+        span_affixes=("", "-slim"),
+        span_source="ARG PY",
+    )
+    assert dependency.location.span == Span(7, 11)
+    assert (dependency.location.span_affixes, dependency.location.span_source) == (("", "-slim"), "ARG PY")
+
+
+def spans(text: str, word: str, values: dict[str, Sourced]) -> FixSpan | None:
+    document = Document.from_text("Dockerfile", text)
+    start = text.index(word)
+    resolved, substitutions = expand_traced(
+        Sourced.at(word, start), values.get, DOCKERFILE, lambda name: f"{name} has no value"
+    )
+    return fix_span(document, resolved, parse_image_ref(resolved.text), substitutions)
+
+
+def test_fix_span_over_the_one_variable_that_feeds_part_of_the_tag() -> None:
+    text = "ARG PY=3.12\nFROM python:v${PY}-slim@" + "sha256:" + "a" * 64 + "\n"
+    word = "python:v${PY}-slim@sha256:" + "a" * 64
+    fix = spans(text, word, {"PY": Sourced.at("3.12", 7)})
+    assert fix is not None
+    assert (fix.start, fix.end, fix.role, fix.affixes) == (7, 11, SpanRole.TAG, ("v", "-slim"))
+    assert fix.variable is not None
+    assert fix.variable.name == "PY"
+
+
+def test_fix_span_refuses_a_tag_from_two_variables_or_from_outside_the_file() -> None:
+    text = "ARG A=3\nARG B=12\nFROM python:${A}.${B}\n"
+    assert spans(text, "python:${A}.${B}", {"A": Sourced.at("3", 6), "B": Sourced.at("12", 14)}) is None
+    text = "FROM python:${PY}-slim\n"
+    assert spans(text, "python:${PY}-slim", {"PY": Sourced.detached("3.12")}) is None
