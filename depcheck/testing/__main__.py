@@ -7,6 +7,6 @@ server; this entry point imports it once.
 
 from __future__ import annotations
 
-from depcheck.testing.fake_registry import _main as main
+from depcheck.testing.fake_registry import _main
 
-raise SystemExit(main())
+_main()
