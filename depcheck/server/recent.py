@@ -12,6 +12,7 @@ share one lookup. Failures are not kept: the next request asks again.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable, Hashable, Iterable
 from typing import Generic, TypeVar
@@ -23,6 +24,8 @@ from depcheck.registries.http import HttpClient
 from depcheck.registries.interface import ImageFacts, ImageRegistry, PackageIndex, ProjectFacts
 from depcheck.registries.pypi import SimpleIndex
 from depcheck.server.metrics import ServiceMetrics
+
+logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -58,12 +61,19 @@ class Recent(Generic[T]):
         if task is None:
             task = asyncio.ensure_future(lookup())
             self._pending[key] = task
-            task.add_done_callback(lambda _done: self._pending.pop(key, None))
+            task.add_done_callback(lambda done: self._settled(key, done))
         # shield: one request timing out must not cancel a lookup others are waiting for.
         answer = await asyncio.shield(task)
         if self.ttl > 0:
             self._keep(key, answer)
         return answer
+
+    def _settled(self, key: Hashable, task: asyncio.Task[T]) -> None:
+        self._pending.pop(key, None)
+        # Retrieve the outcome here, so that a lookup whose requests all went away (timed out,
+        # disconnected) and then failed is logged once, not reported by asyncio as never retrieved.
+        if not task.cancelled() and task.exception() is not None:
+            logger.debug("lookup %s failed: %s", key, task.exception())
 
     def _keep(self, key: Hashable, answer: T) -> None:
         now = self.clock()
