@@ -35,6 +35,7 @@ from packaging.version import InvalidVersion, Version
 from depcheck.model import Severity
 from depcheck.policy import Policy, Strategy
 from depcheck.rules import RULES
+from depcheck.toml_values import kind_of
 
 logger = logging.getLogger(__name__)
 
@@ -352,7 +353,7 @@ def _tool_table(document: Mapping[str, Any], path: Path, cwd: Path) -> dict[str,
         return None
     table = tool["depcheck"]
     if not isinstance(table, dict):
-        raise ConfigError(_shown(path, cwd), "tool.depcheck", f"expected a table, got {_kind(table)}")
+        raise ConfigError(_shown(path, cwd), "tool.depcheck", f"expected a table, got {kind_of(table)}")
     return table
 
 
@@ -379,24 +380,6 @@ def _build(table: Mapping[str, Any], path: Path, prefix: str, cwd: Path) -> Conf
 # Each takes the raw value and its key path and returns the typed value or raises _Invalid.
 
 
-def _kind(value: object) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a float"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, (dt.date, dt.time)):
-        return "a date or time"
-    return type(value).__name__
-
-
 def _unknown(what: str, name: str, known: Sequence[str]) -> str:
     close = difflib.get_close_matches(name, list(known), n=1)
     hint = f' (did you mean "{close[0]}"?)' if close else ""
@@ -410,7 +393,7 @@ def _as_list(value: object) -> object:
 
 def _validate_str(value: object, where: str) -> str:
     if not isinstance(value, str):
-        raise _Invalid(where, f"expected a string, got {_kind(value)}")
+        raise _Invalid(where, f"expected a string, got {kind_of(value)}")
     return value
 
 
@@ -427,7 +410,7 @@ def _validate_choice(choices: Sequence[str]) -> Callable[[object, str], str]:
 
 def _validate_str_list(value: object, where: str) -> tuple[str, ...]:
     if not isinstance(value, list):
-        raise _Invalid(where, f"expected an array of strings, got {_kind(value)}")
+        raise _Invalid(where, f"expected an array of strings, got {kind_of(value)}")
     return tuple(_validate_str(item, f"{where}[{index}]") for index, item in enumerate(value))
 
 
@@ -446,13 +429,13 @@ def _validate_rule_list(value: object, where: str) -> frozenset[str]:
 
 def _checked_list(value: object, where: str) -> list[object]:
     if not isinstance(value, list):
-        raise _Invalid(where, f"expected an array, got {_kind(value)}")
+        raise _Invalid(where, f"expected an array, got {kind_of(value)}")
     return value
 
 
 def _checked_table(value: object, where: str) -> dict[str, object]:
     if not isinstance(value, dict):
-        raise _Invalid(where, f"expected a table, got {_kind(value)}")
+        raise _Invalid(where, f"expected a table, got {kind_of(value)}")
     return value
 
 
@@ -510,7 +493,7 @@ def _check_timedelta(value: dt.timedelta, where: str) -> dt.timedelta:
 
 def _validate_min_age(value: object, where: str) -> dt.timedelta:
     if isinstance(value, bool) or not isinstance(value, (int, str)):
-        raise _Invalid(where, f"expected a duration string or a number of days, got {_kind(value)}")
+        raise _Invalid(where, f"expected a duration string or a number of days, got {kind_of(value)}")
     if isinstance(value, int):
         if value < 0:
             raise _Invalid(where, "must not be negative")
@@ -577,7 +560,7 @@ def _validate_registries(value: object, where: str) -> Mapping[str, RegistrySett
                     )
             elif name == "insecure":
                 if not isinstance(item, bool):
-                    raise _Invalid(f"{key}.insecure", f"expected a boolean, got {_kind(item)}")
+                    raise _Invalid(f"{key}.insecure", f"expected a boolean, got {kind_of(item)}")
                 insecure = item
             else:
                 raise _Invalid(f"{key}.{name}", _unknown("key", name, ["url", "credentials", "insecure"]))

@@ -23,7 +23,6 @@ the entry ``unresolved``.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import re
 import tomllib
@@ -59,6 +58,7 @@ from depcheck.sources.toml_positions import (
     identical_prefix,
     locate,
 )
+from depcheck.toml_values import kind_of
 
 logger = logging.getLogger(__name__)
 
@@ -131,24 +131,6 @@ def _dotted(path: KeyPath) -> str:
             key = part if _BARE_KEY.fullmatch(part) else '"' + part.replace('"', '\\"') + '"'
             shown += f".{key}" if shown else key
     return shown
-
-
-def _kind(value: object) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a float"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, dt.date | dt.time):
-        return "a date or time"
-    return type(value).__name__
 
 
 def _git_url(repository: str, ref: str | None, subdirectory: str | None) -> str:
@@ -235,7 +217,7 @@ class _Reader:
         self.findings.append(invalid(self.location(path, section, key=key), reason, Ecosystem.PYPI))
 
     def wrong_type(self, path: KeyPath, value: object, expected: str, section: str | None = None) -> None:
-        self.invalid_at(path, f"{_dotted(path)} must be {expected}, not {_kind(value)}", section, key=True)
+        self.invalid_at(path, f"{_dotted(path)} must be {expected}, not {kind_of(value)}", section, key=True)
 
     def lines(self, path: KeyPath, *, key: bool, value: bool) -> set[int]:
         """The lines holding the key and/or the value at ``path``."""
@@ -694,7 +676,7 @@ class _Reader:
 def _python_marker(constraint: object) -> str:
     """Poetry's ``python = "..."`` of one dependency as a PEP 508 marker (``python_version >= "3.8"``)."""
     if not isinstance(constraint, str):
-        raise TypeError(f"expected a string, not {_kind(constraint)}")
+        raise TypeError(f"expected a string, not {kind_of(constraint)}")
     clauses = []
     for specifier in sorted(SpecifierSet(poetry_specifier(constraint)), key=str):
         # Poetry's own choice: python_full_version once a bound names the micro version.
