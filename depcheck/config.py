@@ -468,6 +468,7 @@ def _validate_package_globs(value: object, where: str) -> tuple[str, ...]:
 _DURATION_PART = re.compile(r"(\d+)\s*([smhdw])\s*")
 _DURATION = re.compile(rf"(?:{_DURATION_PART.pattern})+")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+_MAX_DURATION_SECONDS = 100 * 366 * 86400
 
 
 def parse_duration(text: str) -> dt.timedelta:
@@ -478,10 +479,13 @@ def parse_duration(text: str) -> dt.timedelta:
     """
     stripped = text.strip().lower()
     if stripped.isdigit():
-        return dt.timedelta(days=int(stripped))
-    if not _DURATION.fullmatch(stripped):
+        seconds = int(stripped) * _UNIT_SECONDS["d"]
+    elif _DURATION.fullmatch(stripped):
+        seconds = sum(int(count) * _UNIT_SECONDS[unit] for count, unit in _DURATION_PART.findall(stripped))
+    else:
         raise ValueError(f'expected a duration such as "7d", "12h", "2w" or "0", got "{text}"')
-    seconds = sum(int(count) * _UNIT_SECONDS[unit] for count, unit in _DURATION_PART.findall(stripped))
+    if seconds > _MAX_DURATION_SECONDS:
+        raise ValueError(f'"{text}" is longer than any registry\'s history (at most 100 years)')
     return dt.timedelta(seconds=seconds)
 
 
@@ -494,11 +498,11 @@ def _check_timedelta(value: dt.timedelta, where: str) -> dt.timedelta:
 def _validate_min_age(value: object, where: str) -> dt.timedelta:
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         raise _Invalid(where, f"expected a duration string or a number of days, got {kind_of(value)}")
-    if isinstance(value, int):
-        if value < 0:
-            raise _Invalid(where, "must not be negative")
-        return dt.timedelta(days=value)
     try:
+        if isinstance(value, int):
+            if value < 0:
+                raise _Invalid(where, "must not be negative")
+            return parse_duration(str(value))
         return parse_duration(value)
     except ValueError as exc:
         raise _Invalid(where, str(exc)) from None

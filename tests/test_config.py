@@ -555,3 +555,11 @@ disable = ["outdated"]
     assert other.disable == frozenset({"prerelease"})
     assert other.ignore_packages == ("a",)
     assert other.ignore_images == ()
+
+
+def test_a_min_age_beyond_any_history_is_refused_not_a_crash() -> None:
+    with pytest.raises(ConfigError) as caught:
+        Config().with_overrides(min_age="99999999999999999999d")
+    assert str(caught.value) == (
+        'command line: --min-age: "99999999999999999999d" is longer than any registry\'s history (at most 100 years)'
+    )
