@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import datetime as dt
 import json
 import logging
 import sys
@@ -41,8 +42,7 @@ from depcheck.exitcodes import EXIT_FINDINGS, EXIT_OK, EXIT_REGISTRY
 from depcheck.model import Ecosystem
 from depcheck.policy import Policy
 from depcheck.registries.docker import DockerRegistry
-from depcheck.registries.interface import ImageFacts, ProjectFacts, RegistryError
-from depcheck.registries.pypi import SimpleIndex
+from depcheck.registries.interface import ImageFacts, PackageIndex, ProjectFacts, RegistryError
 from depcheck.sources.image import ImageRef, InvalidImageReference, parse_image_ref
 from depcheck.suggest.docker import latest_tag, parse_tag
 from depcheck.suggest.pypi import parsed_releases, suggest_version, target_python
@@ -143,14 +143,13 @@ def why_no_version(facts: ProjectFacts, policy: Policy) -> str:
     if not any(release.files and not release.yanked for _, release in parsed_releases(facts)):
         return "the index lists no installable release (every release is yanked or has no files)"
     if policy.min_age is not None and choose_version(facts, dataclasses.replace(policy, min_age=None))[0]:
-        return f"no release is older than --min-age ({_duration(policy)})"
+        return f"no release is older than --min-age ({_duration(policy.min_age)})"
     target = target_python(policy, None)
     return f"no release supports Python {target.major}.{target.minor}"
 
 
-def _duration(policy: Policy) -> str:
-    assert policy.min_age is not None
-    seconds = int(policy.min_age.total_seconds())
+def _duration(age: dt.timedelta) -> str:
+    seconds = int(age.total_seconds())
     if seconds % 86400 == 0:
         days = seconds // 86400
         return f"{days} day" if days == 1 else f"{days} days"
@@ -158,7 +157,7 @@ def _duration(policy: Policy) -> str:
     return f"{hours:g} hours"
 
 
-async def resolve_project(index: SimpleIndex, text: str, policy: Policy) -> Answer:
+async def resolve_project(index: PackageIndex, text: str, policy: Policy) -> Answer:
     project = read_project(text)
     try:
         facts = await index.project(project.name)
@@ -186,17 +185,19 @@ def _probes(facts: ImageFacts, current: str | None) -> list[str]:
     """The tags whose digests decide :func:`latest_tag`'s choice, when the tag list gave none.
 
     The anchor (the tag named, or ``latest``) and the newest few tags that could be its exact
-    build: the same variant and a longer release of its line, or plain tags for ``latest``.
+    build: the same variant and a longer release of its line; for ``latest`` the plain tags, for
+    another word tag (``alpine``) the tags carrying that word as their suffix.
     """
     tag = (current or "").partition("@")[0] or "latest"
     anchor = parse_tag(tag)
+    suffix = "" if tag == "latest" else tag
     candidates = []
     for name in facts.tags:
         parsed = parse_tag(name)
         if parsed is None or not parsed.stable:
             continue
         if anchor is None:
-            if parsed.suffix or parsed.word:
+            if parsed.suffix != suffix or parsed.word:
                 continue
         elif not parsed.extends(anchor):
             continue

@@ -186,6 +186,7 @@ def test_docker_oci_registry_keeps_its_prefix_and_matches_digests(cli: Cli) -> N
         "--docker",
         "ghcr.io/astral-sh/uv",
         "ghcr.io/astral-sh/uv:0.11-alpine",
+        "ghcr.io/astral-sh/uv:alpine",
         f"{cli.host}/team/app:1.2",
         "--format",
         "json",
@@ -199,6 +200,14 @@ def test_docker_oci_registry_keeps_its_prefix_and_matches_digests(cli: Cli) -> N
             "tag": "0.11.32",
             "digest": "sha256:87fb35b77ee9a27a06ac6fc37d503521b7fa4d4047e8b34152848f092e378025",
             "requirement": "ghcr.io/astral-sh/uv:0.11.32",
+            "error": None,
+        },
+        {
+            "name": "ghcr.io/astral-sh/uv",
+            "ecosystem": "docker",
+            "tag": "0.11.32-alpine",
+            "digest": "sha256:62d1923ad1edd93261a2373438a2c0c04ba9a8800e961771d41941ae6527abde",
+            "requirement": "ghcr.io/astral-sh/uv:0.11.32-alpine",
             "error": None,
         },
         {

@@ -1,0 +1,373 @@
+"""How fast depcheck verifies a project against the registries, beside pur and a ``pip index`` loop.
+
+The project: 500 PyPI requirement lines (one ``requirements.txt``) and 100 image references
+(ten Dockerfiles and a compose file), all naming what the fake registry serves from
+``cassettes/``: the 28 recorded PyPI projects repeated with different pins, extras, markers and
+ranges, and the 36 Docker Hub repositories with exact, floating, ``latest`` and missing tags. What
+costs is the *distinct* lookups (28 projects, 36 repositories, 47 tag pages), not the lines: each
+tool is free to ask once per name.
+
+The registry: :class:`~depcheck.testing.FakeRegistry` on loopback, in a thread of this process,
+with 20 ms added to every answer (``--latency``) to stand for a real network. Its request
+counter gives each tool's requests.
+
+The runs, one after the other, each a fresh process timed from start to exit (wall clock):
+
+- ``depcheck audit`` with a cold cache (a new ``--cache-dir``), the whole project; the median of
+  ``--repeat`` runs;
+- the same with the cache it just filled (warm): the re-audit a developer or a pre-commit hook
+  repeats; the median of ``--repeat`` runs;
+- ``depcheck audit`` of ``requirements.txt`` alone, cold, for a like-for-like row with the tools
+  that only read requirements files;
+- ``pur -r requirements.txt --dry-run --index-url ...`` (pur 7.4.0, installed by this script in
+  a throwaway venv under ``/tmp``, never in depcheck's own dependencies), with an empty cache
+  folder;
+- ``pip index versions NAME --index-url ... --no-cache-dir`` for the first ``--pip-lines``
+  lines of ``requirements.txt`` (50 by default), as a shell loop over the file would run it;
+  its time and requests are multiplied by 500 / 50 (stated in the table);
+- ``python -c "import depcheck.commands.audit, ..."``: the interpreter and depcheck's imports
+  with no work, the floor under every depcheck row (median of ``--repeat`` runs).
+
+pip's own configuration is switched off for pur and pip (``PIP_CONFIG_FILE=/dev/null`` and no
+``PIP_*`` variables), so that they ask the fake registry and nothing else. Run::
+
+    .venv/bin/python benchmarks/bench_registry.py              # the table
+    .venv/bin/python benchmarks/bench_registry.py --no-pur     # depcheck alone, no venv to create
+
+Targets (issue 3): cold at least 20 times faster than pur; a warm re-audit under 0.5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from depcheck.testing import FakeRegistry
+from depcheck.testing.fake_registry import DEFAULT_CASSETTES
+
+PUR_VENV = Path(tempfile.gettempdir()) / "depcheck-bench-pur"
+PUR_PINS = ("pur==7.4.0", "click==8.5.1")
+"""pur and its one dependency, pinned (``pip index versions pur`` said 7.4.0 was the newest)."""
+
+REQUIREMENT_LINES = 500
+IMAGE_REFERENCES = 100
+
+
+# --- the project --------------------------------------------------------------------------------
+
+
+PROJECTS = (
+    "aiohttp", "attrs", "black", "boto3", "celery", "certifi", "click", "cryptography", "django",
+    "fastapi", "flask", "gunicorn", "httpx", "idna", "jinja2", "numpy", "packaging", "psycopg2-binary",
+    "pydantic", "pytest", "pyyaml", "redis", "requests", "rich", "setuptools", "sqlalchemy", "urllib3",
+    "uvicorn",
+)  # fmt: skip
+"""The projects the requirements name: popular ones, a few with thousands of files (boto3, numpy)."""
+
+
+def recorded_projects(cassettes: Path) -> list[str]:
+    """:data:`PROJECTS` that have a cassette (all of them, unless the cassettes were re-recorded)."""
+    folder = cassettes / "pypi"
+    return [
+        name
+        for name in PROJECTS
+        if (folder / f"{name}.json").is_file() or (folder / f"{name}.json.gz").is_file()
+    ]
+
+
+def _versions(cassettes: Path, name: str) -> list[str]:
+    plain = cassettes / "pypi" / f"{name}.json"
+    if plain.is_file():
+        data = json.loads(plain.read_bytes())
+    else:
+        import gzip
+
+        data = json.loads(gzip.decompress((cassettes / "pypi" / f"{name}.json.gz").read_bytes()))
+    versions: list[str] = data.get("versions") or []
+    return versions
+
+
+def requirement_lines(cassettes: Path) -> list[str]:
+    """500 lines over the recorded projects: pins old and new, extras, markers, ranges, bare names."""
+    projects = recorded_projects(cassettes)
+    versions = {name: _versions(cassettes, name) for name in projects}
+    lines = []
+    for index in range(REQUIREMENT_LINES):
+        name = projects[index % len(projects)]
+        known = versions[name] or ["1.0"]
+        version = known[(index * 7) % len(known)]
+        kind = (index // len(projects)) % 6
+        if kind == 0:
+            lines.append(f"{name}=={version}")
+        elif kind == 1:
+            lines.append(f"{name}[extra]=={version}")
+        elif kind == 2:
+            lines.append(f'{name}=={version} ; python_version >= "3.8"')
+        elif kind == 3:
+            lines.append(f"{name}>={known[len(known) // 2]}")
+        elif kind == 4:
+            lines.append(f"{name}=={known[-1]}  # newest")
+        else:
+            lines.append(name)
+    return lines
+
+
+def hub_repositories(cassettes: Path) -> dict[str, list[str]]:
+    """Docker Hub repositories served by the fake (``library/python`` as ``python``) and their tags."""
+    found = {}
+    for path in sorted((cassettes / "docker" / "hub").glob("*/*.json")):
+        namespace, name = path.parent.name, path.stem
+        shown = name if namespace == "library" else f"{namespace}/{name}"
+        found[shown] = [item["name"] for item in json.loads(path.read_text())["results"]]
+    return found
+
+
+def image_references(cassettes: Path) -> list[str]:
+    """100 references: exact, floating and word tags, ``latest``, untagged and one missing tag each."""
+    repositories = hub_repositories(cassettes)
+    names = list(repositories)
+    references = []
+    for index in range(IMAGE_REFERENCES):
+        name = names[index % len(names)]
+        tags = repositories[name]
+        kind = index // len(names)
+        if kind == 0:
+            references.append(f"{name}:{tags[len(tags) // 2]}")
+        elif kind == 1:
+            references.append(f"{name}:{tags[-1]}" if index % 2 else name)
+        else:
+            references.append(f"{name}:{tags[0]}" if index % 3 else f"{name}:0.0.0-missing")
+    return references
+
+
+def build_project(root: Path, cassettes: Path) -> tuple[int, int]:
+    """Write the project under ``root``; return the number of requirement lines and image references."""
+    root.mkdir(parents=True, exist_ok=True)
+    lines = requirement_lines(cassettes)
+    (root / "requirements.txt").write_text("\n".join(lines) + "\n")
+    references = image_references(cassettes)
+    dockerfiles, compose = references[:90], references[90:]
+    for index in range(10):
+        folder = root / f"service{index}"
+        folder.mkdir(exist_ok=True)
+        froms = dockerfiles[index * 9 : (index + 1) * 9]
+        (folder / "Dockerfile").write_text(
+            "".join(f"FROM {image} AS stage{n}\n" for n, image in enumerate(froms))
+        )
+    services = "".join(f"  svc{index}:\n    image: {image}\n" for index, image in enumerate(compose))
+    (root / "compose.yaml").write_text(f"services:\n{services}")
+    return len(lines), len(references)
+
+
+# --- running and timing -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    tool: str
+    seconds: float
+    requests: int
+    note: str = ""
+
+
+def timed(command: Sequence[str], *, env: dict[str, str], cwd: Path, ok: Sequence[int] = (0,)) -> float:
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - started
+    if result.returncode not in ok:
+        raise SystemExit(f"{' '.join(command[:4])}... exited {result.returncode}:\n{result.stderr[-2000:]}")
+    return elapsed
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """The environment without pip's or depcheck's settings, so each tool asks only the fake."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("PIP_", "DEPCHECK_")) and key != "VIRTUAL_ENV"
+    }
+    env.update({"PIP_CONFIG_FILE": os.devnull, "NO_COLOR": "1", **extra})
+    return env
+
+
+def depcheck_audit(
+    registry: FakeRegistry, project: Path, cache: Path, paths: Sequence[str] = (".",)
+) -> tuple[float, int]:
+    registry.clear_requests()
+    command = [
+        sys.executable, "-m", "depcheck", "audit", *paths,
+        "--index-url", registry.index_url, "--docker-hub-url", registry.url,
+        "--cache-dir", str(cache), "--format", "json", "-o", os.devnull, "--fail-on", "never",
+    ]  # fmt: skip
+    seconds = timed(command, env=clean_env(), cwd=project)
+    return seconds, registry.count()
+
+
+def ensure_pur() -> Path:
+    """pur in a throwaway venv under /tmp (created once; reused while its pins match)."""
+    pur = PUR_VENV / "bin" / "pur"
+    marker = PUR_VENV / "depcheck-bench-pins.txt"
+    if pur.is_file() and marker.is_file() and marker.read_text() == "\n".join(PUR_PINS):
+        return pur
+    shutil.rmtree(PUR_VENV, ignore_errors=True)
+    print(f"creating {PUR_VENV} with {', '.join(PUR_PINS)} ...", file=sys.stderr)
+    subprocess.run([sys.executable, "-m", "venv", str(PUR_VENV)], check=True)
+    # The index comes from pip's own configuration here: this is an ordinary install.
+    subprocess.run(
+        [str(PUR_VENV / "bin" / "python"), "-m", "pip", "install", "--quiet", *PUR_PINS],
+        check=True,
+    )
+    marker.write_text("\n".join(PUR_PINS))
+    return pur
+
+
+def pur_dry_run(registry: FakeRegistry, project: Path, scratch: Path) -> tuple[float, int]:
+    pur = ensure_pur()
+    registry.clear_requests()
+    cache = scratch / "pur-cache"
+    command = [str(pur), "-r", "requirements.txt", "--dry-run", "--index-url", registry.index_url]
+    seconds = timed(command, env=clean_env(XDG_CACHE_HOME=str(cache), PIP_NO_CACHE_DIR="1"), cwd=project)
+    return seconds, registry.count()
+
+
+def pip_index_loop(registry: FakeRegistry, project: Path, lines: int) -> tuple[float, int]:
+    """``pip index versions`` for the first ``lines`` requirement lines, as a loop over the file."""
+    names = []
+    for line in (project / "requirements.txt").read_text().splitlines()[:lines]:
+        text = line.split("#", 1)[0].split(";", 1)[0].strip()
+        for stop in "[=<>!~ ":
+            text = text.split(stop, 1)[0]
+        names.append(text)
+    registry.clear_requests()
+    env = clean_env()
+    seconds = 0.0
+    for name in names:
+        command = [
+            sys.executable, "-m", "pip", "index", "versions", name, "--index-url", registry.index_url,
+            "--no-cache-dir", "--disable-pip-version-check",
+        ]  # fmt: skip
+        seconds += timed(command, env=env, cwd=project)
+    return seconds, registry.count()
+
+
+# --- the table ----------------------------------------------------------------------------------
+
+
+def table(rows: Sequence[Row]) -> str:
+    base = rows[0].seconds
+    header = ("tool", "wall time", "requests", "vs depcheck cold")
+    body = [
+        (
+            row.tool + (f" ({row.note})" if row.note else ""),
+            f"{row.seconds:.2f} s",
+            str(row.requests),
+            f"{row.seconds / base:.1f}x" if row is not rows[0] else "1.0x",
+        )
+        for row in rows
+    ]
+    widths = [max(len(line[column]) for line in (header, *body)) for column in range(4)]
+
+    def render(line: Sequence[str]) -> str:
+        cells = [
+            line[0].ljust(widths[0]),
+            *(cell.rjust(width) for cell, width in zip(line[1:], widths[1:], strict=True)),
+        ]
+        return "| " + " | ".join(cells) + " |"
+
+    rule = "|" + "|".join("-" * (width + 2) for width in widths) + "|"
+    return "\n".join([render(header), rule, *(render(line) for line in body)])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--latency", type=float, default=0.02, help="seconds added to every answer (0.02)")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="depcheck runs per row; the median is shown (3)"
+    )
+    parser.add_argument("--pip-lines", type=int, default=50, help="lines the pip index loop covers (50)")
+    parser.add_argument("--no-pur", action="store_true", help="skip pur (no venv is created)")
+    parser.add_argument("--no-pip", action="store_true", help="skip the pip index loop")
+    parser.add_argument("--cassettes", type=Path, default=DEFAULT_CASSETTES)
+    args = parser.parse_args(argv)
+
+    registry = FakeRegistry(args.cassettes, latency=args.latency)
+    _url, stop = registry.run_in_thread()
+    rows: list[Row] = []
+    try:
+        with tempfile.TemporaryDirectory(prefix="depcheck-bench-") as folder:
+            scratch = Path(folder)
+            project = scratch / "project"
+            lines, images = build_project(project, args.cassettes)
+            print(
+                f"{lines} requirement lines ({len(recorded_projects(args.cassettes))} projects) and "
+                f"{images} image references ({len(hub_repositories(args.cassettes))} repositories); "
+                f"{args.latency * 1000:.0f} ms per request; {os.cpu_count()} CPUs",
+                file=sys.stderr,
+            )
+
+            colds, warms, requests_cold, requests_warm = [], [], 0, 0
+            for attempt in range(args.repeat):
+                cache = scratch / f"cache-{attempt}"
+                seconds, requests_cold = depcheck_audit(registry, project, cache)
+                colds.append(seconds)
+            for _attempt in range(args.repeat):
+                seconds, requests_warm = depcheck_audit(registry, project, scratch / "cache-0")
+                warms.append(seconds)
+            rows.append(Row("depcheck audit, cold cache", statistics.median(colds), requests_cold))
+            rows.append(Row("depcheck audit, warm cache", statistics.median(warms), requests_warm))
+            seconds, requests = depcheck_audit(
+                registry, project, scratch / "cache-requirements", ["requirements.txt"]
+            )
+            rows.append(Row("depcheck audit requirements.txt only, cold", seconds, requests))
+
+            floor = [
+                timed(
+                    [sys.executable, "-c", "import depcheck.commands.audit, depcheck.formats.json"],
+                    env=clean_env(),
+                    cwd=project,
+                )
+                for _attempt in range(args.repeat)
+            ]
+            rows.append(Row("startup floor: python + depcheck imports", statistics.median(floor), 0))
+
+            if not args.no_pur:
+                seconds, requests = pur_dry_run(registry, project, scratch)
+                rows.append(Row("pur --dry-run (requirements.txt)", seconds, requests))
+            if not args.no_pip:
+                count = min(args.pip_lines, lines)
+                seconds, requests = pip_index_loop(registry, project, count)
+                factor = lines / count
+                rows.append(
+                    Row(
+                        "pip index versions loop",
+                        seconds * factor,
+                        round(requests * factor),
+                        f"{count} lines x {factor:g}",
+                    )
+                )
+    finally:
+        stop()
+
+    print(table(rows))
+    cold, warm = rows[0].seconds, rows[1].seconds
+    print(
+        f"\nwarm re-audit: {warm:.2f} s (target < 0.5 s); cold runs: {', '.join(f'{s:.2f}' for s in colds)} s"
+    )
+    for row in rows:
+        if row.tool.startswith("pur"):
+            print(f"pur / depcheck cold: {row.seconds / cold:.1f}x (target >= 20x)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
