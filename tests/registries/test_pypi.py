@@ -182,7 +182,7 @@ async def test_wrongly_shaped_json_forever_is_a_protocol_error(
     with pytest.raises(RegistryProtocolError) as raised:
         await SimpleIndex(http, index_url=registry.index_url).project("flask")
     assert raised.value.reason == (
-        f"unexpected JSON from {registry.index_url}/flask/: files: Input should be a valid list after 4 attempts"
+        f"unexpected JSON from {registry.index_url}/flask/: 'files' should be a list after 4 attempts"
     )
 
 
