@@ -461,7 +461,10 @@ class HttpClient:
         return answer
 
     async def _with_retries(self, call: _Call) -> HttpResponse:
-        deadline = time.monotonic() + self.total_timeout
+        # The total timeout runs from the moment this lookup first gets a connection slot, not
+        # from when it was queued: an audit of hundreds of projects queues most lookups behind the
+        # per-host limit, and waiting in line is not the registry failing to answer.
+        deadline = math.inf
         last: _Failure | None = None
         bad_body: InvalidBody | None = None
         attempt = 0
@@ -471,8 +474,12 @@ class HttpClient:
             if remaining <= 0:
                 break
             try:
-                async with asyncio.timeout(remaining):
-                    response = await self._send(call)
+                async with self._semaphore(call.url):
+                    if deadline == math.inf:
+                        deadline = time.monotonic() + self.total_timeout
+                        remaining = self.total_timeout
+                    async with asyncio.timeout(remaining):
+                        response = await self._send(call)
                 if call.decode is not None and response.ok:
                     response = replace(response, decoded=call.decode(response))
                 return response
@@ -529,20 +536,20 @@ class HttpClient:
             credentials = self._netrc.lookup(urlsplit(call.url).hostname or "")
         auth = httpx.BasicAuth(*credentials) if credentials is not None else None
         method, url = call.method, call.url
-        async with self._semaphore(url):
-            self.requests_sent += 1
-            logger.debug("%s %s", method, url)
-            try:
-                response = await self._client.request(method, url, headers=request_headers, auth=auth)
-            except httpx.TimeoutException as exc:
-                raise _Failure(f"timed out after {self.timeout} s") from exc
-            except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
-                # The server closed or reset the connection without a (complete) answer.
-                raise _Failure(_in_words("connection reset", exc)) from exc
-            except httpx.ConnectError as exc:
-                raise _Failure(_in_words("cannot connect", exc)) from exc
-            except httpx.TransportError as exc:  # write errors, proxy errors, protocol errors
-                raise _Failure(f"{type(exc).__name__}: {exc}") from exc
+        # The caller holds this host's connection slot (see _with_retries).
+        self.requests_sent += 1
+        logger.debug("%s %s", method, url)
+        try:
+            response = await self._client.request(method, url, headers=request_headers, auth=auth)
+        except httpx.TimeoutException as exc:
+            raise _Failure(f"timed out after {self.timeout} s") from exc
+        except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
+            # The server closed or reset the connection without a (complete) answer.
+            raise _Failure(_in_words("connection reset", exc)) from exc
+        except httpx.ConnectError as exc:
+            raise _Failure(_in_words("cannot connect", exc)) from exc
+        except httpx.TransportError as exc:  # write errors, proxy errors, protocol errors
+            raise _Failure(f"{type(exc).__name__}: {exc}") from exc
         final_url, _ = split_credentials(str(response.url))
         answer = HttpResponse(
             url=final_url, status=response.status_code, headers=_headers(response), body=response.content

@@ -295,3 +295,28 @@ async def test_an_injected_client_is_left_open() -> None:
             response = await http.get("https://index.example/simple/nothing/")
         assert response.status == 404
         assert not shared.is_closed
+
+
+async def test_waiting_for_a_connection_slot_does_not_count_against_the_total_timeout() -> None:
+    # One slot per host, 0.1 s per answer and ten lookups: the last one waits about 0.9 s in line,
+    # longer than its 0.5 s total timeout, and must still get its answer.
+    async with (
+        FakeRegistry(latency=0.1) as registry,
+        fast_client(concurrency_per_host=1, total_timeout=0.5) as http,
+    ):
+        names = [
+            "httpx",
+            "requests",
+            "flask",
+            "django",
+            "packaging",
+            "rich",
+            "attrs",
+            "click",
+            "numpy",
+            "redis",
+        ]
+        responses = await asyncio.gather(
+            *(http.get(f"{registry.index_url}/{name}/", accept=JSON) for name in names)
+        )
+    assert [response.status for response in responses] == [200] * 10
