@@ -35,7 +35,9 @@ def build_tree(root: Path) -> None:
             elif kind == 1:
                 lines.append(f"{name}[extra] >= {line % 9}.0 ; python_version >= '3.9'  # why")
             elif kind == 2:
-                lines.append(f"{name}=={line}.0 \\\n    --hash=sha256:{'a' * 64} \\\n    --hash=sha256:{'b' * 64}")
+                lines.append(
+                    f"{name}=={line}.0 \\\n    --hash=sha256:{'a' * 64} \\\n    --hash=sha256:{'b' * 64}"
+                )
             elif kind == 3:
                 lines.append(name)
             else:
