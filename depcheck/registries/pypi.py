@@ -23,22 +23,15 @@ import asyncio
 import datetime as dt
 import json
 import logging
+import re
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
-from pypi_simple import (
-    DistributionPackage,
-    ProjectPage,
-    UnexpectedRepoVersionWarning,
-    UnparsableFilenameError,
-    UnsupportedRepoVersionError,
-    parse_filename,
-)
 
 from depcheck.registries.cache import ResponseCache, strip_credentials
 from depcheck.registries.config import default_index_url
@@ -52,6 +45,11 @@ from depcheck.registries.interface import (
     Release,
     ReleaseFile,
 )
+
+if TYPE_CHECKING:
+    # pypi-simple (with pydantic and BeautifulSoup) costs half a second to import; it is loaded
+    # only for HTML pages and unusual file names, never on the common JSON path.
+    from pypi_simple import DistributionPackage, ProjectPage
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +100,8 @@ def decode_project_page(response: HttpResponse) -> ParsedPage:
         _api_major(api_version, registry)
         return parse_json_page(data, response.url)
     if media in ("text/html", "application/vnd.pypi.simple.v1+html", ""):
+        from pypi_simple import ProjectPage, UnexpectedRepoVersionWarning, UnsupportedRepoVersionError
+
         project = urlsplit(response.url).path.rstrip("/").rsplit("/", 1)[-1]
         try:
             with warnings.catch_warnings():
@@ -180,7 +180,7 @@ def releases_from_page(page: ProjectPage) -> dict[str, Release]:
 
 def facts_from_page(name: str, page: ParsedPage | ProjectPage, index: str) -> ProjectFacts:
     """The :class:`~depcheck.registries.interface.ProjectFacts` a parsed page describes."""
-    if isinstance(page, ProjectPage):
+    if not isinstance(page, ParsedPage):
         page = ParsedPage(releases_from_page(page), str(page.status) if page.status is not None else None)
     return ProjectFacts(
         name=canonicalize_name(name), found=True, releases=page.releases, index=index, status=page.status
@@ -218,10 +218,29 @@ def version_from_filename(filename: str, project: str) -> str | None:
                     return stem[dash + 1 :] or None
                 dash = stem.find("-", dash + 1)
             break
+    for pattern in _OLD_FORMATS:
+        match = pattern.match(filename)
+        if match:
+            return match.group("version")
     return _full_parse(filename, project)
 
 
+# Eggs and Windows installers, the old formats an old project lists by the thousand; the patterns
+# are pypi-simple's (filenames.py, MIT), kept here so the common case needs no import of it.
+_PROJECT = r"[A-Za-z0-9](?:[A-Za-z0-9._]*[A-Za-z0-9])?"
+_PLATFORM = r"(?:aix|cygwin|darwin|linux|macosx|solaris|sunos|[wW]in)[-.A-Za-z0-9_]*"
+_OLD_FORMATS = (
+    re.compile(rf"^{_PROJECT}-(?P<version>[A-Za-z0-9_.!+]+?)(?:-py[0-9]+\.[0-9]+(?:-{_PLATFORM})?)?\.egg$"),
+    re.compile(
+        rf"^{_PROJECT}-(?P<version>[A-Za-z0-9_.!+]+?)\.{_PLATFORM}(?:-py[0-9]+\.[0-9]+)?\.(?:exe|msi)$"
+    ),
+)
+
+
 def _full_parse(filename: str, project: str) -> str | None:
+    """pypi-simple's full file-name parser, for the rare names the fast paths do not read."""
+    from pypi_simple import UnparsableFilenameError, parse_filename
+
     try:
         _name, version, _kind = parse_filename(filename, project_hint=project)
     except UnparsableFilenameError:
