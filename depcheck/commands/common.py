@@ -264,7 +264,8 @@ def write_report(report: Report, settings: Settings, *, output: Path | None, str
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"-o {output}: cannot write the report: {exc.strerror or exc}") from exc
-    rendered = formatter("text", color=color_wanted(sys.stderr, os.environ)).render(report)
-    summary = rendered.rstrip("\n").splitlines()
-    if summary:
-        print(summary[-1], file=sys.stderr)
+    from depcheck.formats.wording import NOT_VERIFIED, summary
+
+    print(summary(report), file=sys.stderr)
+    if report.registry_failed:
+        print(NOT_VERIFIED, file=sys.stderr)

@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
 import json
 import logging
 import re
+import time
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -33,7 +35,7 @@ from urllib.parse import urlsplit
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from depcheck.registries.cache import ResponseCache, strip_credentials
+from depcheck.registries.cache import CacheEntry, ResponseCache, strip_credentials
 from depcheck.registries.config import default_index_url
 from depcheck.registries.http import HttpClient, HttpResponse, InvalidBody, host_of
 from depcheck.registries.interface import (
@@ -193,6 +195,56 @@ class ParsedPage:
 
     releases: dict[str, Release]
     status: str | None = None
+
+
+COMPACT_FORMAT = 1
+"""The layout of :func:`compact_page`; bump it when that changes (old entries are then unused)."""
+
+
+def compact_page(page: ParsedPage) -> bytes:
+    """A page's releases as compact JSON: one list per file, no key names repeated."""
+    releases = [
+        [
+            version,
+            [
+                [
+                    file.filename,
+                    file.sha256,
+                    file.requires_python,
+                    file.yanked,
+                    file.yanked_reason,
+                    file.upload_time.isoformat() if file.upload_time is not None else None,
+                ]
+                for file in release.files
+            ],
+        ]
+        for version, release in page.releases.items()
+    ]
+    return json.dumps({"status": page.status, "releases": releases}, separators=(",", ":")).encode()
+
+
+def expand_page(blob: bytes) -> ParsedPage:
+    """The page :func:`compact_page` wrote."""
+    data = json.loads(blob)
+    fromiso = dt.datetime.fromisoformat
+    releases = {
+        version: _release(
+            version,
+            [
+                ReleaseFile(
+                    filename=filename,
+                    sha256=sha256,
+                    requires_python=requires_python,
+                    yanked=yanked,
+                    yanked_reason=reason,
+                    upload_time=fromiso(uploaded) if uploaded is not None else None,
+                )
+                for filename, sha256, requires_python, yanked, reason, uploaded in files
+            ],
+        )
+        for version, files in data["releases"]
+    }
+    return ParsedPage(releases, data["status"])
 
 
 _SDIST_SUFFIXES = (".tar.gz", ".zip", ".tar.bz2", ".tgz", ".tar.xz", ".tar")
@@ -361,6 +413,29 @@ class SimpleIndex(PackageIndex):
             self.index_url = default_index_url()
         return self.index_url
 
+    def _decode(self, response: HttpResponse) -> ParsedPage:
+        """:func:`decode_project_page`, remembered in the cache by the body's content.
+
+        A warm run reads hundreds of cached pages (one large project lists thousands of files);
+        re-reading each JSON body costs more than everything else in the run. The reading is kept
+        beside the raw answer under a key made of the body's hash, so it can never describe a
+        different body, and only the compact reading is loaded again.
+        """
+        if self.cache is None or not response.body:
+            return decode_project_page(response)
+        key = f"pypi-page:{COMPACT_FORMAT}:{hashlib.sha256(response.body).hexdigest()}"
+        kept = self.cache.get(key)
+        if kept is not None:
+            try:
+                return expand_page(kept.body)
+            except (ValueError, TypeError, KeyError, IndexError) as exc:
+                logger.warning(
+                    "cached reading of %s is unusable (%s); reading the page again", response.url, exc
+                )
+        page = decode_project_page(response)
+        self.cache.set(key, CacheEntry(200, compact_page(page), {}, time.time()))
+        return page
+
     async def project(self, name: str, index_url: str | None = None) -> ProjectFacts:
         index = self._index(index_url).rstrip("/")
         shown = strip_credentials(index)
@@ -375,7 +450,7 @@ class SimpleIndex(PackageIndex):
         if known is not None:
             return known
         response = await self.http.get(
-            url, accept=ACCEPT, cache=self.cache, ttl=self.ttl, decode=decode_project_page
+            url, accept=ACCEPT, cache=self.cache, ttl=self.ttl, decode=self._decode
         )
         registry = host_of(shown)
         if response.status == 404:

@@ -25,7 +25,14 @@ from depcheck.model import Dependency, Finding, Role, SpanRole
 from depcheck.policy import Policy, Strategy
 from depcheck.registries.interface import ProjectFacts, Release
 from depcheck.rules import RULES, check_pypi_static, exact_version
-from depcheck.suggest.pypi import candidates, parsed_releases, suggest_version, target_python
+from depcheck.suggest.pypi import (
+    candidates,
+    count_between,
+    parsed_releases,
+    release_named,
+    suggest_version,
+    target_python,
+)
 
 _SUGGESTIBLE = frozenset({"unpinned", "ranged"})
 _NAME_AND_EXTRAS = re.compile(r"\s*[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?(?:\s*\[[^\]]*\])?")
@@ -69,10 +76,7 @@ def _find(facts: ProjectFacts, pinned: str, arbitrary: bool) -> Release | None:
         wanted = Version(pinned)
     except InvalidVersion:
         return facts.releases.get(pinned)
-    for version, release in parsed_releases(facts):
-        if version == wanted:
-            return release
-    return None
+    return release_named(facts, wanted)
 
 
 def _prereleases_named(specifier: str) -> bool:
@@ -251,7 +255,7 @@ def _outdated(
     eligible = candidates(
         facts, current_specifier="", policy=policy, requires_python=requires_python, allow_prerelease=False
     )
-    behind = sum(1 for version, _ in eligible if pinned_version < version <= newest_version)
+    behind = count_between(eligible, pinned_version, newest_version)
     newest_release = facts.releases[newest]
     days = ""
     if release.upload_time is not None and newest_release.upload_time is not None:

@@ -29,11 +29,12 @@ to it, so an identity is never reused while its entry lives.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import logging
 from collections import OrderedDict
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable, Iterator, Sequence
 from typing import cast
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -148,6 +149,23 @@ def _parsed(facts: ProjectFacts) -> list[tuple[Version, Release]]:
             logger.debug("%s: skipping version %r: not PEP 440", facts.name, text)
     _remember(facts, "parsed", parsed)
     return parsed
+
+
+def release_named(facts: ProjectFacts, version: Version) -> Release | None:
+    """The release whose version equals ``version`` under PEP 440 (``1.0`` finds ``1.0.0``)."""
+    index = cast("dict[Version, Release] | None", _remembered(facts, "by-version"))
+    if index is None:
+        index = {}
+        for parsed, release in _parsed(facts):
+            index.setdefault(parsed, release)
+        _remember(facts, "by-version", index)
+    return index.get(version)
+
+
+def count_between(releases: Sequence[tuple[Version, Release]], low: Version, high: Version) -> int:
+    """How many of ``releases`` (sorted oldest first) lie in ``(low, high]``."""
+    versions = [version for version, _ in releases]
+    return max(bisect.bisect_right(versions, high) - bisect.bisect_right(versions, low), 0)
 
 
 def parsed_releases(facts: ProjectFacts) -> Iterator[tuple[Version, Release]]:

@@ -14,7 +14,13 @@ from pathlib import Path
 import pytest
 from pypi_simple import ProjectPage
 
-from depcheck.registries.pypi import parse_json_page, releases_from_page, version_from_filename
+from depcheck.registries.pypi import (
+    compact_page,
+    expand_page,
+    parse_json_page,
+    releases_from_page,
+    version_from_filename,
+)
 
 CASSETTES = Path(__file__).resolve().parents[2] / "cassettes" / "pypi"
 # Every recorded page, less the hand-made one whose API version 2.0 must be refused.
@@ -57,3 +63,36 @@ def test_the_direct_reader_matches_pypi_simple(path: Path) -> None:
 )
 def test_versions_are_read_from_file_names(filename: str, project: str, version: str | None) -> None:
     assert version_from_filename(filename, project) == version
+
+
+@pytest.mark.parametrize("path", PAGES[::5], ids=lambda path: path.name)
+def test_the_compact_cached_reading_gives_back_the_same_page(path: Path) -> None:
+    page = parse_json_page(_load(path), f"http://index.example/simple/{path.name}/")
+    assert expand_page(compact_page(page)) == page
+
+
+async def test_a_warm_run_reads_each_page_from_its_compact_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from depcheck.registries import pypi
+    from depcheck.registries.cache import DiskCache
+    from depcheck.registries.http import HttpClient
+    from depcheck.testing import FakeRegistry
+
+    reads: list[str] = []
+    real = pypi.decode_project_page
+
+    def counting(response: pypi.HttpResponse) -> pypi.ParsedPage:
+        reads.append(response.url)
+        return real(response)
+
+    monkeypatch.setattr(pypi, "decode_project_page", counting)
+    cache = DiskCache(tmp_path / "cache")
+    async with FakeRegistry() as registry:
+        for _ in range(2):
+            async with HttpClient() as http:
+                index = pypi.SimpleIndex(http, index_url=registry.index_url, cache=cache)
+                facts = await index.project("django")
+                assert facts.releases["5.0.5"].yanked is True
+    cache.close()
+    assert reads == [f"{registry.index_url}/django/"]
