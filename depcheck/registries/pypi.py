@@ -24,7 +24,6 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import re
 import time
 import warnings
 from collections.abc import Iterable
@@ -37,6 +36,7 @@ from packaging.version import InvalidVersion, Version
 
 from depcheck.registries.cache import CacheEntry, ResponseCache, strip_credentials
 from depcheck.registries.config import default_index_url
+from depcheck.registries.filenames import VersionReader
 from depcheck.registries.http import HttpClient, HttpResponse, InvalidBody, host_of
 from depcheck.registries.interface import (
     PackageIndex,
@@ -247,57 +247,9 @@ def expand_page(blob: bytes) -> ParsedPage:
     return ParsedPage(releases, data["status"])
 
 
-_SDIST_SUFFIXES = (".tar.gz", ".zip", ".tar.bz2", ".tgz", ".tar.xz", ".tar")
-
-
 def version_from_filename(filename: str, project: str) -> str | None:
-    """The version a distribution's file name carries, or ``None`` when it cannot be read.
-
-    Wheels (``name-version-...whl``) and sdists (``name-version.tar.gz``, where an old sdist's
-    name may itself hold ``-``) are read directly; anything else (eggs, installers) is left to
-    ``pypi-simple``'s full file-name parser.
-    """
-    if filename.endswith(".whl"):
-        parts = filename.split("-")
-        return parts[1] if len(parts) >= 5 else None
-    for suffix in _SDIST_SUFFIXES:
-        if filename.endswith(suffix):
-            stem = filename[: -len(suffix)]
-            # The name is the longest prefix that normalises to the project; the rest is the version.
-            dash = stem.find("-")
-            while dash != -1:
-                if canonicalize_name(stem[:dash]) == project:
-                    return stem[dash + 1 :] or None
-                dash = stem.find("-", dash + 1)
-            break
-    for pattern in _OLD_FORMATS:
-        match = pattern.match(filename)
-        if match:
-            return match.group("version")
-    return _full_parse(filename, project)
-
-
-# Eggs and Windows installers, the old formats an old project lists by the thousand; the patterns
-# are pypi-simple's (filenames.py, MIT), kept here so the common case needs no import of it.
-_PROJECT = r"[A-Za-z0-9](?:[A-Za-z0-9._]*[A-Za-z0-9])?"
-_PLATFORM = r"(?:aix|cygwin|darwin|linux|macosx|solaris|sunos|[wW]in)[-.A-Za-z0-9_]*"
-_OLD_FORMATS = (
-    re.compile(rf"^{_PROJECT}-(?P<version>[A-Za-z0-9_.!+]+?)(?:-py[0-9]+\.[0-9]+(?:-{_PLATFORM})?)?\.egg$"),
-    re.compile(
-        rf"^{_PROJECT}-(?P<version>[A-Za-z0-9_.!+]+?)\.{_PLATFORM}(?:-py[0-9]+\.[0-9]+)?\.(?:exe|msi)$"
-    ),
-)
-
-
-def _full_parse(filename: str, project: str) -> str | None:
-    """pypi-simple's full file-name parser, for the rare names the fast paths do not read."""
-    from pypi_simple import UnparsableFilenameError, parse_filename
-
-    try:
-        _name, version, _kind = parse_filename(filename, project_hint=project)
-    except UnparsableFilenameError:
-        return None
-    return version
+    """The version a distribution's file name carries (see :mod:`depcheck.registries.filenames`)."""
+    return VersionReader(project).version(filename)
 
 
 def _upload_time(value: object) -> dt.datetime | None:
@@ -335,11 +287,12 @@ def parse_json_page(data: dict[str, Any], url: str) -> ParsedPage:
                 logger.debug("%s: skipping version %r listed by the index: not PEP 440", project, text)
     parsed: dict[str, Version | None] = {}
     grouped: dict[Version, list[ReleaseFile]] = {}
+    reader = VersionReader(project)
     for index, entry in enumerate(files):
         if not isinstance(entry, dict) or not isinstance(entry.get("filename"), str):
             raise InvalidBody(f"unexpected JSON from {url}: files[{index}] has no 'filename'")
         filename: str = entry["filename"]
-        written = version_from_filename(filename, project)
+        written = reader.version(filename)
         if written is None:
             logger.debug("%s: skipping %s: no version in the file name", project, filename)
             continue
@@ -352,7 +305,7 @@ def parse_json_page(data: dict[str, Any], url: str) -> ParsedPage:
         if version is None:
             # A built distribution named like an sdist (`name-1.0.linux-x86_64.tar.gz`, an old
             # bdist_dumb): the full file-name parser knows those.
-            written = _full_parse(filename, project) or written
+            written = reader.full(filename) or written
             try:
                 version = Version(written)
             except InvalidVersion:

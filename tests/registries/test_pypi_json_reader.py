@@ -96,3 +96,22 @@ async def test_a_warm_run_reads_each_page_from_its_compact_reading(
                 assert facts.releases["5.0.5"].yanked is True
     cache.close()
     assert reads == [f"{registry.index_url}/django/"]
+
+
+def test_reading_json_pages_never_imports_pypi_simple() -> None:
+    # pypi-simple (pydantic, BeautifulSoup) costs half a second to import; the JSON path must
+    # not need it, whatever file names a project lists.
+    import subprocess
+    import sys
+
+    script = (
+        "import gzip, json, sys, pathlib\n"
+        "from depcheck.registries.pypi import parse_json_page\n"
+        f"for path in sorted(pathlib.Path({str(CASSETTES)!r}).glob('*.json*')):\n"
+        "    if path.name.endswith('.headers.json') or path.name == 'synthetic-api-v2.json': continue\n"
+        "    raw = gzip.decompress(path.read_bytes()) if path.suffix == '.gz' else path.read_bytes()\n"
+        "    parse_json_page(json.loads(raw), 'u')\n"
+        "print('pypi_simple' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout == "False\n"
