@@ -468,7 +468,7 @@ def _validate_package_globs(value: object, where: str) -> tuple[str, ...]:
 _DURATION_PART = re.compile(r"(\d+)\s*([smhdw])\s*")
 _DURATION = re.compile(rf"(?:{_DURATION_PART.pattern})+")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
-_MAX_DURATION_SECONDS = 100 * 366 * 86400
+_MAX_DURATION_SECONDS = dt.timedelta.max.days * 86400
 
 
 def parse_duration(text: str) -> dt.timedelta:
@@ -485,7 +485,7 @@ def parse_duration(text: str) -> dt.timedelta:
     else:
         raise ValueError(f'expected a duration such as "7d", "12h", "2w" or "0", got "{text}"')
     if seconds > _MAX_DURATION_SECONDS:
-        raise ValueError(f'"{text}" is longer than any registry\'s history (at most 100 years)')
+        raise ValueError(f'"{text}" is longer than a duration can be ({dt.timedelta.max.days} days at most)')
     return dt.timedelta(seconds=seconds)
 
 

@@ -561,5 +561,5 @@ def test_a_min_age_beyond_any_history_is_refused_not_a_crash() -> None:
     with pytest.raises(ConfigError) as caught:
         Config().with_overrides(min_age="99999999999999999999d")
     assert str(caught.value) == (
-        'command line: --min-age: "99999999999999999999d" is longer than any registry\'s history (at most 100 years)'
+        'command line: --min-age: "99999999999999999999d" is longer than a duration can be (999999999 days at most)'
     )
