@@ -39,6 +39,10 @@ DEFAULT_NOT_FOUND_TTL = 120.0
 SCHEMA = 1
 """The layout of a stored entry; bump it when :meth:`CacheEntry.to_dict` changes."""
 
+DERIVED_PREFIX = "derived:"
+"""Keys of entries that hold a reading of a cached answer (keyed by the answer's content), not an
+answer from a registry: they never go stale, and hit/miss counts of registry answers skip them."""
+
 CACHED_STATUSES = frozenset({200, 404})
 """Answers worth keeping: the facts themselves and "no such name" (so an invented name is asked once)."""
 

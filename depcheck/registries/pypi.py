@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from depcheck.registries.cache import CacheEntry, ResponseCache, strip_credentials
+from depcheck.registries.cache import DERIVED_PREFIX, CacheEntry, ResponseCache, strip_credentials
 from depcheck.registries.config import default_index_url
 from depcheck.registries.filenames import VersionReader
 from depcheck.registries.http import HttpClient, HttpResponse, InvalidBody, host_of
@@ -376,7 +376,7 @@ class SimpleIndex(PackageIndex):
         """
         if self.cache is None or not response.body:
             return decode_project_page(response)
-        key = f"pypi-page:{COMPACT_FORMAT}:{hashlib.sha256(response.body).hexdigest()}"
+        key = f"{DERIVED_PREFIX}pypi-page:{COMPACT_FORMAT}:{hashlib.sha256(response.body).hexdigest()}"
         kept = self.cache.get(key)
         if kept is not None:
             try:
