@@ -191,10 +191,13 @@ def timed(command: Sequence[str], *, env: dict[str, str], cwd: Path, ok: Sequenc
 
 def clean_env(**extra: str) -> dict[str, str]:
     """The environment without pip's or depcheck's settings, so each tool asks only the fake."""
+    # PYTHONDONTWRITEBYTECODE (set on this workplace's machines) would make every run compile
+    # every module from source again; an installed tool has its bytecode, so it is dropped here
+    # for every tool alike.
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("PIP_", "DEPCHECK_")) and key != "VIRTUAL_ENV"
+        if not key.startswith(("PIP_", "DEPCHECK_")) and key not in ("VIRTUAL_ENV", "PYTHONDONTWRITEBYTECODE")
     }
     env.update({"PIP_CONFIG_FILE": os.devnull, "NO_COLOR": "1", **extra})
     return env

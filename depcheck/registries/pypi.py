@@ -197,7 +197,7 @@ class ParsedPage:
     status: str | None = None
 
 
-COMPACT_FORMAT = 1
+COMPACT_FORMAT = 2
 """The layout of :func:`compact_page`; bump it when that changes (old entries are then unused)."""
 
 
@@ -213,7 +213,7 @@ def compact_page(page: ParsedPage) -> bytes:
                     file.requires_python,
                     file.yanked,
                     file.yanked_reason,
-                    file.upload_time.isoformat() if file.upload_time is not None else None,
+                    file.upload_time.timestamp() if file.upload_time is not None else None,
                 ]
                 for file in release.files
             ],
@@ -226,7 +226,11 @@ def compact_page(page: ParsedPage) -> bytes:
 def expand_page(blob: bytes) -> ParsedPage:
     """The page :func:`compact_page` wrote."""
     data = json.loads(blob)
-    fromiso = dt.datetime.fromisoformat
+    utc = dt.UTC
+
+    def moment(stamp: float) -> dt.datetime:
+        return dt.datetime.fromtimestamp(stamp, utc)
+
     releases = {
         version: _release(
             version,
@@ -237,7 +241,7 @@ def expand_page(blob: bytes) -> ParsedPage:
                     requires_python=requires_python,
                     yanked=yanked,
                     yanked_reason=reason,
-                    upload_time=fromiso(uploaded) if uploaded is not None else None,
+                    upload_time=moment(uploaded) if uploaded is not None else None,
                 )
                 for filename, sha256, requires_python, yanked, reason, uploaded in files
             ],
