@@ -67,6 +67,32 @@ def repository_root(path: Path) -> Path:
     return folder
 
 
+class _Readers:
+    """One disk reader per audited tree, whose root is the git work tree holding the audited path
+    (else the audited folder itself): an include may go anywhere inside it, and what lies outside
+    it "escapes". A file named on its own gets the tree of its own folder."""
+
+    def __init__(self, paths: Sequence[Path]) -> None:
+        self._given = [(path.resolve(), path) for path in paths]
+        self._by_root: dict[Path, LocalFileReader] = {}
+
+    def for_file(self, path: Path) -> LocalFileReader:
+        resolved = path.resolve()
+        base = next(
+            (
+                given
+                for absolute, given in self._given
+                if absolute.is_dir() and resolved.is_relative_to(absolute)
+            ),
+            path,
+        )
+        root = repository_root(base)
+        reader = self._by_root.get(root)
+        if reader is None:
+            reader = self._by_root[root] = LocalFileReader(root=root)
+        return reader
+
+
 def parse_file(item: Discovered, reader: FileReader, context: ParseContext) -> ParseResult:
     """Parse one discovered file; an unreadable file or a parser failure becomes ``invalid``."""
     shown = reader.display(item.path)
@@ -128,8 +154,9 @@ async def run_audit(
         else discover(list(options.paths), options.excluded or (lambda _path, _is_dir: False))
     )
     results = []
+    readers = _Readers(options.paths)
     for item in items:
-        file_reader = reader or LocalFileReader(root=repository_root(item.path))
+        file_reader = reader or readers.for_file(item.path)
         context = ParseContext(reader=file_reader, build_args=options.build_args, environ=options.environ)
         results.append(parse_file(item, file_reader, context))
     files, dependencies, findings = collect(results)

@@ -178,3 +178,15 @@ def test_the_whole_corpus_is_read_without_a_crash() -> None:
     assert "Traceback" not in result.stderr
     assert "could not parse this file" not in result.stdout
     assert data["summary"]["files"] >= 79
+
+
+def test_an_include_elsewhere_in_the_audited_tree_does_not_escape(tmp_path: Path) -> None:
+    # No git here: the audited folder is the tree, so requirements/dev.txt may include ../base.txt.
+    (tmp_path / "base.txt").write_text("flask==3.0.3\n")
+    (tmp_path / "requirements").mkdir()
+    (tmp_path / "requirements" / "dev.txt").write_text("-r ../base.txt\npytest==8.3.3\n")
+    result = depcheck("audit", "--static", "--format", "json", ".", cwd=tmp_path)
+    data = report(result)
+    assert data["findings"] == []
+    assert sorted(d["name"] for d in data["dependencies"]) == ["flask", "pytest"]
+    assert result.returncode == 0

@@ -8,6 +8,7 @@ DESIGN.md): extend, never rename.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -172,6 +173,7 @@ _VCS_SCHEMES = ("git+", "hg+", "svn+", "bzr+")
 _ARCHIVE_HASH = re.compile(r"[#&](sha256|sha384|sha512)=[0-9a-fA-F]+")
 
 
+@functools.lru_cache(maxsize=4096)
 def exact_version(specifier: str) -> str | None:
     """The version an exact pin names (``==1.2.3`` or ``===1.2.3``), else ``None``.
 
