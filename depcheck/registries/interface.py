@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import abc
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 
@@ -75,6 +76,17 @@ class Release:
     yanked_reason: str | None = None
     upload_time: dt.datetime | None = None
     requires_python: str | None = None
+    installable_pythons: tuple[str | None, ...] | None = field(default=None, compare=False, repr=False)
+    """What :func:`installable_pythons` gives for ``files``, when the reader worked it out beforehand
+    (so that the rules need not go through every file); ``None``: not worked out, derive it."""
+
+
+def installable_pythons(files: Iterable[ReleaseFile]) -> tuple[str | None, ...]:
+    """The distinct ``requires_python`` values (``None`` for a file declaring none) of the files an
+    installer considers: the unyanked ones, else all of them. Empty only when there are no files."""
+    listed = tuple(files)
+    considered = [file for file in listed if not file.yanked] or listed
+    return tuple(dict.fromkeys(file.requires_python for file in considered))
 
 
 @dataclass(frozen=True)

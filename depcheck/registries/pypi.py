@@ -20,7 +20,9 @@ followed.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
@@ -46,6 +48,7 @@ from depcheck.registries.interface import (
     RegistryProtocolError,
     Release,
     ReleaseFile,
+    installable_pythons,
 )
 
 if TYPE_CHECKING:
@@ -143,6 +146,7 @@ def _release(version: str, files: list[ReleaseFile]) -> Release:
         else None,
         upload_time=min(times) if times else None,
         requires_python=next((file.requires_python for file in files if file.requires_python), None),
+        installable_pythons=installable_pythons(files),
     )
 
 
@@ -197,56 +201,129 @@ class ParsedPage:
     status: str | None = None
 
 
-COMPACT_FORMAT = 2
+COMPACT_FORMAT = 3
 """The layout of :func:`compact_page`; bump it when that changes (old entries are then unused)."""
 
 
+def _stamp(moment: dt.datetime | None) -> float | None:
+    return moment.timestamp() if moment is not None else None
+
+
 def compact_page(page: ParsedPage) -> bytes:
-    """A page's releases as compact JSON: one list per file, no key names repeated."""
-    releases = [
+    """A page's releases as compact JSON, in two lines: the release summaries, then the files.
+
+    The first line is what the rules read (per release: version, yank, reason, upload time,
+    ``requires-python`` and :attr:`~depcheck.registries.interface.Release.installable_pythons`);
+    the second holds every file, one list per file with no key names repeated, and is decoded
+    only when a file itself is asked for (``fix --hash``). A warm audit of a project with
+    thousands of files thus builds no file records at all. JSON escapes line breaks inside
+    strings, so the first line break is the separator.
+    """
+    summaries = [
         [
             version,
-            [
-                [
-                    file.filename,
-                    file.sha256,
-                    file.requires_python,
-                    file.yanked,
-                    file.yanked_reason,
-                    file.upload_time.timestamp() if file.upload_time is not None else None,
-                ]
-                for file in release.files
-            ],
+            release.yanked,
+            release.yanked_reason,
+            _stamp(release.upload_time),
+            release.requires_python,
+            list(release.installable_pythons or installable_pythons(release.files)),
         ]
         for version, release in page.releases.items()
     ]
-    return json.dumps({"status": page.status, "releases": releases}, separators=(",", ":")).encode()
+    files = [
+        [
+            [
+                file.filename,
+                file.sha256,
+                file.requires_python,
+                file.yanked,
+                file.yanked_reason,
+                _stamp(file.upload_time),
+            ]
+            for file in release.files
+        ]
+        for release in page.releases.values()
+    ]
+    head = json.dumps({"status": page.status, "releases": summaries}, separators=(",", ":"))
+    return f"{head}\n{json.dumps(files, separators=(',', ':'))}".encode()
+
+
+def _moment(stamp: float | None) -> dt.datetime | None:
+    return dt.datetime.fromtimestamp(stamp, dt.UTC) if stamp is not None else None
+
+
+class _PageFiles:
+    """The files line of a compact reading, decoded on first use (once for the whole page)."""
+
+    def __init__(self, blob: bytes) -> None:
+        self.blob = blob
+        self.decoded: list[list[list[Any]]] | None = None
+
+    def release(self, index: int) -> tuple[ReleaseFile, ...]:
+        if self.decoded is None:
+            self.decoded = json.loads(self.blob)
+        return tuple(
+            ReleaseFile(
+                filename=filename,
+                sha256=sha256,
+                requires_python=requires_python,
+                yanked=yanked,
+                yanked_reason=reason,
+                upload_time=_moment(uploaded),
+            )
+            for filename, sha256, requires_python, yanked, reason, uploaded in self.decoded[index]
+        )
+
+
+_COMPARED = tuple(item.name for item in dataclasses.fields(Release) if item.compare)
+
+
+class _ReadRelease(Release):
+    """A :class:`~depcheck.registries.interface.Release` from a compact reading, files decoded lazily.
+
+    Everything but ``files`` is set when it is made; ``files`` is built on first access (and then
+    kept), so a release is equal to, hashes and prints like the plain ``Release`` it stands for.
+    """
+
+    def __init__(self, summary: list[Any], files: _PageFiles, index: int) -> None:
+        version, yanked, reason, uploaded, requires_python, pythons = summary
+        # The record is frozen; its fields are written once, here, as the dataclass' own
+        # __init__ would (through the instance dictionary, which ``files`` below fills later).
+        self.__dict__.update(
+            version=version,
+            yanked=yanked,
+            yanked_reason=reason,
+            upload_time=_moment(uploaded),
+            requires_python=requires_python,
+            installable_pythons=tuple(pythons),
+        )
+        self._page_files = files
+        self._index = index
+
+    @functools.cached_property
+    def files(self) -> tuple[ReleaseFile, ...]:
+        return self._page_files.release(self._index)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Release):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in _COMPARED)
+
+    __hash__ = Release.__hash__
+
+    def __repr__(self) -> str:
+        return Release.__repr__(self).replace(type(self).__qualname__, Release.__qualname__, 1)
 
 
 def expand_page(blob: bytes) -> ParsedPage:
-    """The page :func:`compact_page` wrote."""
-    data = json.loads(blob)
-    utc = dt.UTC
-
-    def moment(stamp: float) -> dt.datetime:
-        return dt.datetime.fromtimestamp(stamp, utc)
-
-    releases = {
-        version: _release(
-            version,
-            [
-                ReleaseFile(
-                    filename=filename,
-                    sha256=sha256,
-                    requires_python=requires_python,
-                    yanked=yanked,
-                    yanked_reason=reason,
-                    upload_time=moment(uploaded) if uploaded is not None else None,
-                )
-                for filename, sha256, requires_python, yanked, reason, uploaded in files
-            ],
-        )
-        for version, files in data["releases"]
+    """The page :func:`compact_page` wrote (its files are decoded when first asked for)."""
+    head, _, rest = blob.partition(b"\n")
+    if not (rest.startswith(b"[") and rest.endswith(b"]")):
+        raise ValueError("the files line is missing or cut short")
+    data = json.loads(head)
+    files = _PageFiles(rest)
+    releases: dict[str, Release] = {
+        summary[0]: _ReadRelease(summary, files, index) for index, summary in enumerate(data["releases"])
     }
     return ParsedPage(releases, data["status"])
 

@@ -28,6 +28,7 @@ from depcheck.rules import RULES, check_pypi_static, exact_version
 from depcheck.suggest.pypi import (
     candidates,
     count_between,
+    has_files,
     parsed_releases,
     release_named,
     suggest_version,
@@ -208,7 +209,7 @@ def _suggest(
 
 def _any_newer_final(facts: ProjectFacts, than: Version) -> bool:
     return any(
-        version > than and not version.is_prerelease and release.files and not release.yanked
+        version > than and not version.is_prerelease and not release.yanked and has_files(release)
         for version, release in parsed_releases(facts)
     )
 
@@ -216,7 +217,7 @@ def _any_newer_final(facts: ProjectFacts, than: Version) -> bool:
 def _why_nothing(facts: ProjectFacts, specifier: str, policy: Policy, requires_python: str | None) -> str:
     """Why no release qualifies, found by relaxing one filter at a time."""
     installable = [
-        version for version, release in parsed_releases(facts) if release.files and not release.yanked
+        version for version, release in parsed_releases(facts) if not release.yanked and has_files(release)
     ]
     if not installable:
         return "the index lists no installable (unyanked, with files) release"

@@ -41,7 +41,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from depcheck.policy import Policy, Strategy, running_python
-from depcheck.registries.interface import ProjectFacts, Release
+from depcheck.registries.interface import ProjectFacts, Release, installable_pythons
 
 logger = logging.getLogger(__name__)
 
@@ -93,12 +93,27 @@ def _allows(requires_python: str, target: Version) -> bool:
     )
 
 
+def _pythons(release: Release) -> tuple[str | None, ...]:
+    """The ``requires_python`` values of ``release``'s installable files, once each.
+
+    Readers work them out beforehand (``Release.installable_pythons``), so a warm audit never
+    goes through the thousands of files of a large project, nor needs them decoded.
+    """
+    known = release.installable_pythons
+    return known if known is not None else installable_pythons(release.files)
+
+
+def has_files(release: Release) -> bool:
+    """Whether ``release`` lists any file (a release with none cannot be installed)."""
+    return bool(_pythons(release))
+
+
 def fits_python(release: Release, target: Version) -> bool:
     """Whether one of ``release``'s installable files accepts Python ``target``."""
-    files = [file for file in release.files if not file.yanked] or list(release.files)
-    if not files:
+    pythons = _pythons(release)
+    if not pythons:
         return release.requires_python is None or _allows(release.requires_python, target)
-    return any(file.requires_python is None or _allows(file.requires_python, target) for file in files)
+    return any(value is None or _allows(value, target) for value in pythons)
 
 
 def _range(specifier: str) -> SpecifierSet | None:
@@ -209,7 +224,7 @@ def _candidates(
     cutoff = policy.now - policy.min_age if policy.min_age is not None else None
     chosen = []
     for version, release in parsed_releases(facts):
-        if not release.files or release.yanked:
+        if release.yanked or not has_files(release):
             continue
         if version.is_prerelease and not allow_prerelease:
             continue

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from pypi_simple import ProjectPage
 
+from depcheck.registries.interface import installable_pythons
 from depcheck.registries.pypi import (
     compact_page,
     expand_page,
@@ -47,6 +48,10 @@ def test_the_direct_reader_matches_pypi_simple(path: Path) -> None:
     ours = parse_json_page(data, f"http://index.example/simple/{path.name}/")
     theirs = releases_from_page(ProjectPage.from_json_data(data))
     assert ours.releases == theirs
+    # Not part of equality: the per-release summary the rules read instead of the files.
+    assert {version: release.installable_pythons for version, release in ours.releases.items()} == {
+        version: installable_pythons(release.files) for version, release in theirs.items()
+    }
 
 
 @pytest.mark.parametrize(
@@ -68,7 +73,26 @@ def test_versions_are_read_from_file_names(filename: str, project: str, version:
 @pytest.mark.parametrize("path", PAGES[::5], ids=lambda path: path.name)
 def test_the_compact_cached_reading_gives_back_the_same_page(path: Path) -> None:
     page = parse_json_page(_load(path), f"http://index.example/simple/{path.name}/")
-    assert expand_page(compact_page(page)) == page
+    again = expand_page(compact_page(page))
+    assert again == page
+    assert {version: release.installable_pythons for version, release in again.releases.items()} == {
+        version: installable_pythons(release.files) for version, release in page.releases.items()
+    }
+
+
+def test_a_compact_reading_decodes_files_only_when_asked() -> None:
+    page = parse_json_page(_load(CASSETTES / "attrs.json"), "http://index.example/simple/attrs/")
+    again = expand_page(compact_page(page))
+    release = again.releases["23.1.0"]
+    assert "files" not in vars(release)
+    assert release.installable_pythons == (">=3.7",)
+    assert [file.filename for file in release.files] == [
+        "attrs-23.1.0-py3-none-any.whl",
+        "attrs-23.1.0.tar.gz",
+    ]
+    assert release == page.releases["23.1.0"]
+    assert repr(release) == repr(page.releases["23.1.0"])
+    assert hash(release) == hash(page.releases["23.1.0"])
 
 
 async def test_a_warm_run_reads_each_page_from_its_compact_reading(
