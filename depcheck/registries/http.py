@@ -283,19 +283,11 @@ class HttpClient:
         if attempts < 1:
             raise ValueError("attempts must be at least 1")
         self._owns_client = client is None
-        self._client = (
-            client
-            if client is not None
-            else httpx.AsyncClient(
-                transport=transport,
-                http2=transport is None,
-                timeout=httpx.Timeout(timeout),
-                follow_redirects=True,
-                limits=httpx.Limits(max_connections=256, max_keepalive_connections=64),
-                # Proxies and CA bundles come from the environment as pip takes them; .netrc is ours.
-                trust_env=True,
-            )
-        )
+        # Made on the first request that reaches the network: building it (its TLS context loads
+        # the CA bundle) costs a tenth of a second, which a warm run answered from the cache
+        # would otherwise pay for nothing.
+        self._client = client
+        self._transport = transport
         self.concurrency_per_host = concurrency_per_host
         self.attempts = attempts
         self.timeout = timeout
@@ -320,8 +312,22 @@ class HttpClient:
 
     async def aclose(self) -> None:
         """Close the underlying client if this object created it."""
-        if self._owns_client:
+        if self._owns_client and self._client is not None:
             await self._client.aclose()
+
+    def _network(self) -> httpx.AsyncClient:
+        """The ``httpx`` client, made on first use unless one was given."""
+        if self._client is None:
+            self._client = httpx.AsyncClient(
+                transport=self._transport,
+                http2=self._transport is None,
+                timeout=httpx.Timeout(self.timeout),
+                follow_redirects=True,
+                limits=httpx.Limits(max_connections=256, max_keepalive_connections=64),
+                # Proxies and CA bundles come from the environment as pip takes them; .netrc is ours.
+                trust_env=True,
+            )
+        return self._client
 
     async def get(
         self,
@@ -540,7 +546,7 @@ class HttpClient:
         self.requests_sent += 1
         logger.debug("%s %s", method, url)
         try:
-            response = await self._client.request(method, url, headers=request_headers, auth=auth)
+            response = await self._network().request(method, url, headers=request_headers, auth=auth)
         except httpx.TimeoutException as exc:
             raise _Failure(f"timed out after {self.timeout} s") from exc
         except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
