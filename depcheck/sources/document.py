@@ -101,12 +101,14 @@ class Document:
 
     def byte_offset(self, offset: int) -> int:
         """The byte offset in :attr:`raw` of character ``offset``."""
-        line = self.line_of(offset)
+        if self._ascii:  # one byte per character: only the BOM shifts offsets
+            return offset + len(BOM) if self.bom else offset
+        line = bisect.bisect_right(self._line_starts, offset)
         start = self._line_starts[line - 1]
-        base = self._line_bytes[line - 1]
-        if self._ascii:
-            return base + offset - start
-        return base + len(self.text[start:offset].encode("utf-8"))
+        before = self.text[start:offset]
+        # Most lines of a non-ASCII file are still ASCII; encoding only the others saves the copy.
+        width = len(before) if before.isascii() else len(before.encode("utf-8"))
+        return self._line_bytes[line - 1] + width
 
     def span(self, start: int, end: int) -> Span:
         """The byte span of characters ``[start, end)``."""
@@ -121,16 +123,13 @@ class Document:
         section: str | None = None,
     ) -> Location:
         """A location at character ``start``; with ``end`` and ``role`` it carries a fix span."""
-        line, column = self.position(start)
-        span = self.span(start, end) if end is not None and role is not None else None
-        return Location(
-            file=self.path,
-            line=line,
-            column=column,
-            span=span,
-            span_role=role if span is not None else None,
-            section=section,
-        )
+        # position() inlined: a parser builds one location per dependency and finding.
+        line = bisect.bisect_right(self._line_starts, start)
+        column = start - self._line_starts[line - 1] + 1
+        if end is None or role is None:
+            return Location(file=self.path, line=line, column=column, section=section)
+        span = Span(self.byte_offset(start), self.byte_offset(end))
+        return Location(file=self.path, line=line, column=column, span=span, span_role=role, section=section)
 
     def line_location(self, line: int, *, section: str | None = None) -> Location:
         """A location at the start of 1-based ``line`` with no fix span."""

@@ -37,6 +37,18 @@ def test_multibyte_characters_shift_byte_offsets() -> None:
     assert location.span.start == len("# café ☕\n".encode())
 
 
+def test_bom_and_multibyte_text_before_a_span_on_its_own_line() -> None:
+    raw = "\ufeffflask==3.0\nnäme = 1; numpy==2.1.0\n".encode()
+    document = Document.from_bytes("r.txt", raw)
+    start = document.text.index("numpy")
+    location = document.location(start, start + len("numpy==2.1.0"), role=SpanRole.REQUIREMENT)
+    assert (location.line, location.column) == (2, 11)
+    assert location.span == Span(25, 37)
+    assert raw[25:37] == b"numpy==2.1.0"
+    assert document.location(start).span is None
+    assert document.location(start, start + 5).span is None
+
+
 def test_binary_file_is_refused() -> None:
     with pytest.raises(DecodeError, match="binary file"):
         Document.from_bytes("image.png", b"\x89PNG\r\n\x1a\n\x00\x00")
