@@ -125,13 +125,15 @@ def _file_location(shown: str, line: int) -> Location:
 def collect(results: Sequence[ParseResult]) -> tuple[list[str], list[Dependency], list[Finding]]:
     """Merge parse results; a file reached both directly and through an include counts once."""
     files: dict[str, None] = {}
-    dependencies: dict[tuple[str, int, int, str, str], Dependency] = {}
+    dependencies: dict[tuple[str, int, int, str, Role], Dependency] = {}
     findings: dict[Finding, None] = {}
     for result in results:
         files.update(dict.fromkeys(result.files))
         for dependency in result.dependencies:
             where = dependency.location
-            key = (where.file, where.line, where.column, dependency.name, dependency.role.value)
+            # The role itself, not ``.value``: a StrEnum member hashes and compares as its value,
+            # and the enum property lookup cost more than the rest of the key.
+            key = (where.file, where.line, where.column, dependency.name, dependency.role)
             dependencies.setdefault(key, dependency)
         findings.update(dict.fromkeys(result.findings))
     return list(files), list(dependencies.values()), list(findings)
