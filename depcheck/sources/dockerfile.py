@@ -873,6 +873,21 @@ def _flags(arguments: Sourced) -> tuple[list[_Flag], Sourced]:
         if not text.startswith("--", index):
             break
         start = index
+        end = start
+        while end < len(text) and not text[end].isspace():
+            end += 1
+        segment = text[start:end]
+        if "'" not in segment and '"' not in segment and "\\" not in segment:
+            # No quotes or backslashes (nearly every flag): the word is the written text, sliced
+            # once rather than joined from one Sourced per character.
+            index = end
+            word = arguments[start:end]
+            if word.text == "--":
+                break
+            name, equals, _ = word.text[2:].partition("=")
+            value = word[3 + len(name) :] if equals else None
+            flags.append(_Flag(name.lower(), value, word))
+            continue
         pieces: list[Sourced] = []
         quote: str | None = None
         while index < len(text) and (quote is not None or not text[index].isspace()):
@@ -893,7 +908,7 @@ def _flags(arguments: Sourced) -> tuple[list[_Flag], Sourced]:
         name, equals, _ = word.text[2:].partition("=")
         value = word[3 + len(name) :] if equals else None
         flags.append(_Flag(name.lower(), value, arguments[start:index]))
-    return flags, arguments[index:]
+    return flags, arguments[index:] if index else arguments
 
 
 def _csv_fields(value: Sourced) -> list[tuple[str, Sourced]]:
