@@ -11,12 +11,13 @@ import os
 import sys
 import time
 from types import TracebackType
-from typing import TextIO
-
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from typing import TYPE_CHECKING, TextIO
 
 from depcheck.formats.text import color_wanted
+
+if TYPE_CHECKING:
+    # rich costs 30 ms to import; it is loaded only when the bar is about to appear.
+    from rich.progress import Progress, TaskID
 
 DELAY = 0.5
 """Seconds of lookups before the bar appears."""
@@ -36,6 +37,9 @@ class LookupProgress:
         if not self.enabled or (self._progress is None and time.monotonic() - self.started < DELAY):
             return
         if self._progress is None:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
             console = Console(
                 file=self.stream, no_color=not color_wanted(self.stream, os.environ), highlight=False
             )

@@ -12,15 +12,17 @@ import io
 import itertools
 import re
 from collections.abc import Mapping
-from typing import IO
-
-from rich.console import Console
-from rich.text import Text
+from typing import IO, TYPE_CHECKING
 
 from depcheck.formats.interface import Formatter, ordered_findings
 from depcheck.formats.wording import NOT_VERIFIED, fix_text, summary
 from depcheck.model import Finding, Severity
 from depcheck.report import Report
+
+if TYPE_CHECKING:
+    # rich costs 30 ms to import; it is loaded when a text report is rendered, not for the other
+    # formats (this module also holds helpers they share).
+    from rich.console import Console
 
 _SEVERITY_STYLE = {
     Severity.ERROR: "bold red",
@@ -65,6 +67,8 @@ class TextFormatter(Formatter):
         self.width = width
 
     def _console(self, buffer: io.StringIO) -> Console:
+        from rich.console import Console
+
         # Every setting is explicit so that neither the environment (TERM, COLUMNS, NO_COLOR,
         # FORCE_COLOR) nor the platform changes the output: the caller already decided colour.
         return Console(
@@ -83,6 +87,8 @@ class TextFormatter(Formatter):
         )
 
     def render(self, report: Report) -> str:
+        from rich.text import Text
+
         buffer = io.StringIO()
         console = self._console(buffer)
         findings = ordered_findings(report.findings)

@@ -47,9 +47,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-import httpx
-
 from depcheck import __version__
+from depcheck.registries._httpx import httpx  # without its command-line tool
 from depcheck.registries.cache import CACHED_STATUSES, CacheEntry, ResponseCache, cache_key
 from depcheck.registries.interface import OfflineMiss, RegistryProtocolError, RegistryUnavailable
 
