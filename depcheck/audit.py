@@ -75,6 +75,8 @@ class _Readers:
     def __init__(self, paths: Sequence[Path]) -> None:
         self._given = [(path.resolve(), path) for path in paths]
         self._by_root: dict[Path, LocalFileReader] = {}
+        # Finding the work tree walks up the folders with a stat each: once per base, not per file.
+        self._root_of: dict[Path, Path] = {}
 
     def for_file(self, path: Path) -> LocalFileReader:
         resolved = path.resolve()
@@ -86,7 +88,9 @@ class _Readers:
             ),
             path,
         )
-        root = repository_root(base)
+        root = self._root_of.get(base)
+        if root is None:
+            root = self._root_of[base] = repository_root(base)
         reader = self._by_root.get(root)
         if reader is None:
             reader = self._by_root[root] = LocalFileReader(root=root)
@@ -177,7 +181,8 @@ async def run_audit(
 
     findings.sort(key=sort_key)
     checked = tuple(
-        Checked(dependency=dependency, resolved=resolved.get(dependency))
+        # A static audit resolves nothing: skip hashing every dependency to learn that.
+        Checked(dependency=dependency, resolved=resolved.get(dependency) if resolved else None)
         for dependency in sorted(
             dependencies, key=lambda d: (d.location.file, d.location.line, d.location.column)
         )
