@@ -632,13 +632,15 @@ def _parse_local(text: str) -> _Parsed:
     )
 
 
+@functools.lru_cache(maxsize=8192)
 def _parse_plain(text: str) -> _Parsed | None:
     """The fast path for ``name[extras] op version, ... ; marker``; ``None`` when it cannot decide.
 
     It accepts only what packaging's grammar accepts with the same meaning (a property test
     checks this against ``Requirement``), and nothing pip would read as a URL or a file (the name
     pattern has no ``:`` or ``/``, and a bare ``x.whl`` falls through). Anything else goes on to
-    the full rules in :func:`_parse`.
+    the full rules in :func:`_parse`. Cached: the same lines recur across a tree's files, and the
+    answer (an immutable tuple) depends on the text alone.
     """
     semicolon = text.find(";")
     head = (text if semicolon == -1 else text[:semicolon]).rstrip(" \t")
