@@ -13,6 +13,7 @@ live under ``library/``. ``docker.io/`` and ``index.docker.io/`` prefixes also m
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -92,8 +93,13 @@ class ImageRef:
         return self.reference
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_image_ref(text: str) -> ImageRef:
-    """Split ``text`` into registry, repository, tag and digest; raise :class:`InvalidImageReference`."""
+    """Split ``text`` into registry, repository, tag and digest; raise :class:`InvalidImageReference`.
+
+    Cached (the answer is immutable): a Dockerfile parser splits each reference twice, and a tree's
+    Dockerfiles and compose files name the same few base images over and over.
+    """
     if not text:
         raise InvalidImageReference(text, "the image reference is empty")
     if any(character.isspace() for character in text):
