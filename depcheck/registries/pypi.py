@@ -29,7 +29,7 @@ import logging
 import time
 import warnings
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -79,7 +79,9 @@ def _api_major(version: str, registry: str) -> None:
 def decode_project_page(response: HttpResponse) -> ParsedPage:
     """Parse a 200 answer into its releases (the HTTP layer's ``decode`` hook).
 
-    PEP 691 JSON is read by :func:`parse_json_page`; PEP 503 HTML by ``pypi-simple``.
+    PEP 691 JSON is read by :func:`compact_json_page` straight into the compact reading, which
+    the page returned is made from (its files are built when first asked for) and keeps to be
+    cached; PEP 503 HTML by ``pypi-simple``.
 
     Raises :class:`~depcheck.registries.http.InvalidBody` for a body that may be a transient
     accident (truncated or mis-shaped JSON: fetched again) and
@@ -103,7 +105,8 @@ def decode_project_page(response: HttpResponse) -> ParsedPage:
         if not isinstance(api_version, str):
             raise InvalidBody(f"unexpected JSON from {response.url}: no 'meta.api-version'")
         _api_major(api_version, registry)
-        return parse_json_page(data, response.url)
+        compact = compact_json_page(data, response.url)
+        return dataclasses.replace(expand_page(compact), compact=compact)
     if media in ("text/html", "application/vnd.pypi.simple.v1+html", ""):
         from pypi_simple import ProjectPage, UnexpectedRepoVersionWarning, UnsupportedRepoVersionError
 
@@ -199,6 +202,8 @@ class ParsedPage:
 
     releases: dict[str, Release]
     status: str | None = None
+    compact: bytes | None = field(default=None, compare=False, repr=False)
+    """:func:`compact_page` of this page, when the reading was made from it (a JSON page is)."""
 
 
 COMPACT_FORMAT = 3
@@ -343,13 +348,18 @@ def _upload_time(value: object) -> dt.datetime | None:
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=dt.UTC)
 
 
-def parse_json_page(data: dict[str, Any], url: str) -> ParsedPage:
-    """Read a PEP 691 JSON page (its ``meta`` already checked) into releases.
+_Row = tuple[int, str, "str | None", "str | None", bool, "str | None", "dt.datetime | None"]
+"""One file as the JSON reader keeps it: its place on the page, then the fields of a
+:class:`~depcheck.registries.interface.ReleaseFile` in order."""
 
-    Written directly rather than through ``pypi-simple``'s validated models: a large project
-    (thousands of files) took over 200 ms there and takes a tenth of that here, and an audit asks
-    for hundreds of projects. Shapes are checked as they are read; a wrong one raises
-    :class:`~depcheck.registries.http.InvalidBody` (fetched again, then a protocol error).
+
+def _json_releases(data: dict[str, Any], url: str) -> tuple[list[tuple[str, list[_Row]]], str | None]:
+    """A PEP 691 JSON page's files grouped by release (oldest first, each version as spelled by the
+    index), in page order within a release, and the page's PEP 792 status.
+
+    Files are grouped by the version text in their names first (a string key: cheap), and the
+    texts that are one version under PEP 440 (``1.0`` and ``1.0.0``) are merged after, so the
+    41,000 files of a large audit are not each hashed as a parsed version.
     """
     files = data.get("files")
     name = data.get("name")
@@ -367,7 +377,7 @@ def parse_json_page(data: dict[str, Any], url: str) -> ParsedPage:
             except (InvalidVersion, TypeError):
                 logger.debug("%s: skipping version %r listed by the index: not PEP 440", project, text)
     parsed: dict[str, Version | None] = {}
-    grouped: dict[Version, list[ReleaseFile]] = {}
+    by_text: dict[str, list[_Row]] = {}
     reader = VersionReader(project)
     for index, entry in enumerate(files):
         if not isinstance(entry, dict) or not isinstance(entry.get("filename"), str):
@@ -387,35 +397,116 @@ def parse_json_page(data: dict[str, Any], url: str) -> ParsedPage:
             # A built distribution named like an sdist (`name-1.0.linux-x86_64.tar.gz`, an old
             # bdist_dumb): the full file-name parser knows those.
             written = reader.full(filename) or written
-            try:
-                version = Version(written)
-            except InvalidVersion:
-                version = None
+            if written not in parsed:
+                try:
+                    parsed[written] = Version(written)
+                except InvalidVersion:
+                    parsed[written] = None
+            version = parsed[written]
         if version is None:
             logger.debug("%s: skipping %s: version %r is not PEP 440", project, filename, written)
             continue
         hashes = entry.get("hashes")
         yanked = entry.get("yanked", False)
         requires_python = entry.get("requires-python")
-        spelled.setdefault(version, written)
-        grouped.setdefault(version, []).append(
-            ReleaseFile(
-                filename=filename,
-                sha256=hashes.get("sha256") if isinstance(hashes, dict) else None,
-                requires_python=requires_python
-                if isinstance(requires_python, str) and requires_python
-                else None,
-                yanked=yanked is True or isinstance(yanked, str),
-                yanked_reason=yanked if isinstance(yanked, str) and yanked else None,
-                upload_time=_upload_time(entry.get("upload-time")),
-            )
+        row: _Row = (
+            index,
+            filename,
+            hashes.get("sha256") if isinstance(hashes, dict) else None,
+            requires_python if isinstance(requires_python, str) and requires_python else None,
+            yanked is True or isinstance(yanked, str),
+            yanked if isinstance(yanked, str) and yanked else None,
+            _upload_time(entry.get("upload-time")),
         )
+        group = by_text.get(written)
+        if group is None:
+            by_text[written] = [row]
+        else:
+            group.append(row)
+    grouped: dict[Version, list[_Row]] = {}
+    merged: set[Version] = set()
+    for text, rows in by_text.items():  # in the order each text first appears on the page
+        version = parsed[text]
+        assert version is not None  # only texts that are versions were given rows
+        spelled.setdefault(version, text)
+        if version in grouped:
+            grouped[version].extend(rows)
+            merged.add(version)
+        else:
+            grouped[version] = rows
+    for version in merged:
+        grouped[version].sort(key=lambda row: row[0])
     status_table = data.get("project-status")
     status = status_table.get("status") if isinstance(status_table, dict) else None
-    return ParsedPage(
-        {spelled[version]: _release(spelled[version], files) for version, files in sorted(grouped.items())},
+    return (
+        [(spelled[version], rows) for version, rows in sorted(grouped.items(), key=lambda item: item[0])],
         status if isinstance(status, str) else None,
     )
+
+
+def parse_json_page(data: dict[str, Any], url: str) -> ParsedPage:
+    """Read a PEP 691 JSON page (its ``meta`` already checked) into releases.
+
+    Written directly rather than through ``pypi-simple``'s validated models: a large project
+    (thousands of files) took over 200 ms there and takes a tenth of that here, and an audit asks
+    for hundreds of projects. Shapes are checked as they are read; a wrong one raises
+    :class:`~depcheck.registries.http.InvalidBody` (fetched again, then a protocol error).
+    """
+    releases, status = _json_releases(data, url)
+    return ParsedPage(
+        {
+            version: _release(
+                version,
+                [
+                    ReleaseFile(
+                        filename=filename,
+                        sha256=sha256,
+                        requires_python=requires_python,
+                        yanked=yanked,
+                        yanked_reason=reason,
+                        upload_time=uploaded,
+                    )
+                    for _, filename, sha256, requires_python, yanked, reason, uploaded in rows
+                ],
+            )
+            for version, rows in releases
+        },
+        status,
+    )
+
+
+def compact_json_page(data: dict[str, Any], url: str) -> bytes:
+    """:func:`compact_page` of :func:`parse_json_page`'s reading, without making the reading.
+
+    A cold audit writes the compact reading of every page it fetches; going to it straight from
+    the JSON skips a record per file and a second walk over them. The per-release summary is
+    worked out here as :func:`_release` and
+    :func:`~depcheck.registries.interface.installable_pythons` do (the tests hold the two ways
+    equal on every recorded page).
+    """
+    releases, status = _json_releases(data, url)
+    summaries = []
+    files = []
+    for version, rows in releases:
+        stamps = [_stamp(row[6]) for row in rows]
+        yanked = all(row[4] for row in rows)
+        considered = [row for row in rows if not row[4]] or rows
+        known = [stamp for stamp in stamps if stamp is not None]
+        summaries.append(
+            [
+                version,
+                yanked,
+                next((row[5] for row in rows if row[5]), None) if yanked else None,
+                min(known) if known else None,
+                next((row[3] for row in rows if row[3]), None),
+                list(dict.fromkeys(row[3] for row in considered)),
+            ]
+        )
+        files.append(
+            [[row[1], row[2], row[3], row[4], row[5], stamp] for row, stamp in zip(rows, stamps, strict=True)]
+        )
+    head = json.dumps({"status": status, "releases": summaries}, separators=(",", ":"))
+    return f"{head}\n{json.dumps(files, separators=(',', ':'))}".encode()
 
 
 class SimpleIndex(PackageIndex):
@@ -467,7 +558,8 @@ class SimpleIndex(PackageIndex):
                     "cached reading of %s is unusable (%s); reading the page again", response.url, exc
                 )
         page = decode_project_page(response)
-        self.cache.set(key, CacheEntry(200, compact_page(page), {}, time.time()))
+        compact = page.compact if page.compact is not None else compact_page(page)
+        self.cache.set(key, CacheEntry(200, compact, {}, time.time()))
         return page
 
     async def project(self, name: str, index_url: str | None = None) -> ProjectFacts:

@@ -16,6 +16,7 @@ from pypi_simple import ProjectPage
 
 from depcheck.registries.interface import installable_pythons
 from depcheck.registries.pypi import (
+    compact_json_page,
     compact_page,
     expand_page,
     parse_json_page,
@@ -74,6 +75,20 @@ def test_versions_are_read_from_file_names(filename: str, project: str, version:
 def test_the_compact_cached_reading_gives_back_the_same_page(path: Path) -> None:
     page = parse_json_page(_load(path), f"http://index.example/simple/{path.name}/")
     again = expand_page(compact_page(page))
+    assert again == page
+    assert {version: release.installable_pythons for version, release in again.releases.items()} == {
+        version: installable_pythons(release.files) for version, release in page.releases.items()
+    }
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda path: path.name)
+def test_the_compact_reading_made_straight_from_json_is_the_reading_of_the_page(path: Path) -> None:
+    data = _load(path)
+    url = f"http://index.example/simple/{path.name}/"
+    page = parse_json_page(data, url)
+    straight = compact_json_page(data, url)
+    assert straight == compact_page(page)
+    again = expand_page(straight)
     assert again == page
     assert {version: release.installable_pythons for version, release in again.releases.items()} == {
         version: installable_pythons(release.files) for version, release in page.releases.items()
