@@ -52,6 +52,7 @@ _PLAIN = re.compile(r"[^ \t\r\f\v\n;&|()<>\\'\"$`]+")
 _DOUBLE_QUOTED_PLAIN = re.compile(r'[^"\\$`]+')
 _PARAMETER = re.compile(r"\$(?:[A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-])?")
 _SEPARATORS = ("&&", "||", ";;", ";", "|", "&", "(", ")", "\n")
+_SEPARATOR_STARTS = frozenset(separator[0] for separator in _SEPARATORS)
 _REDIRECTIONS = (">>", ">&", ">|", "<<<", "<<-", "<<", "<&", "<>", ">", "<")
 _BLANKS = " \t\r\f\v"
 
@@ -90,6 +91,8 @@ class _Tokenizer:
         self.current = []
 
     def _separator(self) -> bool:
+        if self.text[self.index] not in _SEPARATOR_STARTS:  # most positions start a word
+            return False
         for separator in _SEPARATORS:
             if self.text.startswith(separator, self.index):
                 if separator == "&" and self.text.startswith("&>", self.index):
@@ -102,6 +105,8 @@ class _Tokenizer:
     def _redirection(self) -> bool:
         text = self.text
         start = self.index
+        if text[start] not in "&<>":
+            return False
         if text.startswith("&>", start):
             self.index += 3 if text.startswith("&>>", start) else 2
         else:
@@ -152,7 +157,9 @@ class _Tokenizer:
             return None  # "2>&1": the 2 belongs to the redirection
         if self.index == start:
             return None
-        return ShellWord(Sourced.join(pieces), tuple(expansions))
+        # One piece (an unquoted word) is already the word: no need to copy it through a join.
+        source = pieces[0] if len(pieces) == 1 else Sourced.join(pieces)
+        return ShellWord(source, tuple(expansions))
 
     def _double_quoted(self, pieces: list[Sourced], expansions: list[tuple[int, int]]) -> None:
         text = self.text
