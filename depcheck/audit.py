@@ -73,21 +73,15 @@ class _Readers:
     it "escapes". A file named on its own gets the tree of its own folder."""
 
     def __init__(self, paths: Sequence[Path]) -> None:
-        self._given = [(path.resolve(), path) for path in paths]
+        # Only folders hold other files; which given paths are folders is asked once, not per file.
+        self._folders = [absolute for absolute in (path.resolve() for path in paths) if absolute.is_dir()]
         self._by_root: dict[Path, LocalFileReader] = {}
         # Finding the work tree walks up the folders with a stat each: once per base, not per file.
         self._root_of: dict[Path, Path] = {}
 
     def for_file(self, path: Path) -> LocalFileReader:
         resolved = path.resolve()
-        base = next(
-            (
-                given
-                for absolute, given in self._given
-                if absolute.is_dir() and resolved.is_relative_to(absolute)
-            ),
-            path,
-        )
+        base = next((absolute for absolute in self._folders if resolved.is_relative_to(absolute)), path)
         root = self._root_of.get(base)
         if root is None:
             root = self._root_of[base] = repository_root(base)

@@ -123,7 +123,8 @@ def discover(paths: Sequence[Path], excluded: Excluded = _never) -> list[Discove
     for given in paths:
         if not given.exists():
             raise DiscoveryError(f"{given}: no such file or directory")
-        if given.is_dir():
+        folder = given.is_dir()  # asked once per given path, not once per file found under it
+        if folder:
             candidates: Iterable[tuple[Path, Source | None]] = (
                 (path, claimant(path)) for path in sorted(_walk(given, excluded))
             )
@@ -136,5 +137,5 @@ def discover(paths: Sequence[Path], excluded: Excluded = _never) -> list[Discove
             if key in seen:
                 continue
             seen.add(key)
-            found.append(Discovered(path=path, source=source, explicit=not given.is_dir()))
+            found.append(Discovered(path=path, source=source, explicit=not folder))
     return found
