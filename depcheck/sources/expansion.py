@@ -200,6 +200,8 @@ def expand(word: Sourced, lookup: Lookup, syntax: Syntax, missing: Callable[[str
     ``missing(name)`` words the reason for a variable with no value; it is raised as
     :class:`UnresolvedVariable`. A malformed word raises :class:`ExpansionSyntaxError`.
     """
+    if _is_literal(word.text, syntax):
+        return word
     nodes = _Parser(word, syntax).parse()
     return _evaluate(nodes, lookup, missing, None)
 
@@ -208,9 +210,22 @@ def expand_traced(
     word: Sourced, lookup: Lookup, syntax: Syntax, missing: Callable[[str], str]
 ) -> tuple[Sourced, tuple[Substitution, ...]]:
     """Like :func:`expand`, and where in the result each of the word's variables put its text."""
+    if _is_literal(word.text, syntax):
+        return word, ()
     nodes = _Parser(word, syntax).parse()
     trace: list[Substitution] = []
     return _evaluate(nodes, lookup, missing, trace), tuple(trace)
+
+
+def _is_literal(text: str, syntax: Syntax) -> bool:
+    """Whether ``text`` has nothing to expand and nothing to remove, so it is its own expansion:
+    most image references are written out in full, and parsing them character by character is
+    most of the cost of reading a Dockerfile's FROM lines."""
+    if "$" in text:
+        return False
+    if syntax.quotes and ("'" in text or '"' in text):
+        return False
+    return syntax.escape is None or syntax.escape not in text
 
 
 def _evaluate(
