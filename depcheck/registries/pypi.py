@@ -369,14 +369,17 @@ def _json_releases(data: dict[str, Any], url: str) -> tuple[list[tuple[str, list
         raise InvalidBody(f"unexpected JSON from {url}: 'name' should be a string")
     project = canonicalize_name(name)
     spelled: dict[Version, str] = {}
+    parsed: dict[str, Version | None] = {}  # file names repeat the listed texts: parse each once
     versions = data.get("versions")
     if isinstance(versions, list):
         for text in versions:
             try:
-                spelled.setdefault(Version(text), text)
+                listed = Version(text)
             except (InvalidVersion, TypeError):
                 logger.debug("%s: skipping version %r listed by the index: not PEP 440", project, text)
-    parsed: dict[str, Version | None] = {}
+                continue
+            spelled.setdefault(listed, text)
+            parsed[text] = listed
     by_text: dict[str, list[_Row]] = {}
     reader = VersionReader(project)
     for index, entry in enumerate(files):
