@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import itertools
 from dataclasses import dataclass, field
 
 from depcheck.model import Location, Span, SpanRole
@@ -62,25 +63,17 @@ class Document:
         return cls(path=path, raw=text.encode("utf-8"), text=text)
 
     def __post_init__(self) -> None:
-        starts = [0]
-        index = self.text.find("\n")
-        while index != -1:
-            starts.append(index + 1)
-            index = self.text.find("\n", index + 1)
+        lines = self.text.split("\n")
+        starts = list(itertools.accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
         self._line_starts.extend(starts)
         offset = len(BOM) if self.bom else 0
-        previous = 0
-        byte_starts = []
         ascii_only = self.text.isascii()
         object.__setattr__(self, "_ascii", ascii_only)
-        for start in starts:
-            if ascii_only:
-                byte_starts.append(start + offset)
-            else:
-                offset += len(self.text[previous:start].encode("utf-8"))
-                byte_starts.append(offset)
-                previous = start
-        self._line_bytes.extend(byte_starts)
+        if ascii_only:
+            self._line_bytes.extend(start + offset for start in starts)
+            return
+        widths = (len(line.encode("utf-8")) + 1 for line in lines[:-1])
+        self._line_bytes.extend(itertools.accumulate(widths, initial=offset))
 
     @property
     def line_count(self) -> int:
