@@ -290,6 +290,9 @@ class _ReadRelease(Release):
     kept), so a release is equal to, hashes and prints like the plain ``Release`` it stands for.
     """
 
+    _page_files: _PageFiles
+    _index: int
+
     def __init__(self, summary: list[Any], files: _PageFiles, index: int) -> None:
         version, yanked, reason, uploaded, requires_python, pythons = summary
         # The record is frozen; its fields are written once, here, as the dataclass' own
@@ -301,9 +304,9 @@ class _ReadRelease(Release):
             upload_time=_moment(uploaded),
             requires_python=requires_python,
             installable_pythons=tuple(pythons),
+            _page_files=files,
+            _index=index,
         )
-        self._page_files = files
-        self._index = index
 
     @functools.cached_property
     def files(self) -> tuple[ReleaseFile, ...]:

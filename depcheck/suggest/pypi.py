@@ -223,8 +223,11 @@ def _candidates(
     keep = _range(current_specifier) if policy.strategy is Strategy.RANGE else None
     cutoff = policy.now - policy.min_age if policy.min_age is not None else None
     chosen = []
+    # Releases of a project mostly share their requires-python values: judge each set once.
+    fitting: dict[tuple[str | None, ...], bool] = {}
     for version, release in parsed_releases(facts):
-        if release.yanked or not has_files(release):
+        pythons = _pythons(release)
+        if release.yanked or not pythons:  # no files: nothing to install
             continue
         if version.is_prerelease and not allow_prerelease:
             continue
@@ -232,7 +235,10 @@ def _candidates(
             continue
         if cutoff is not None and (release.upload_time is None or _aware(release.upload_time) > cutoff):
             continue
-        if not fits_python(release, target):
+        fits = fitting.get(pythons)
+        if fits is None:
+            fits = fitting[pythons] = fits_python(release, target)
+        if not fits:
             continue
         chosen.append((version, release))
     chosen.sort(key=lambda pair: pair[0])
