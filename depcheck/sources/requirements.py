@@ -194,11 +194,6 @@ class _Line:
         self._starts = starts
         self._offsets = offsets
 
-    @property
-    def contiguous(self) -> bool:
-        """Whether :attr:`text` comes from one physical line (so it is verbatim in the document)."""
-        return len(self._offsets) == 1
-
     def offset(self, index: int) -> int:
         """The character offset in the document of character ``index`` of :attr:`text`."""
         joined = index + self._base
@@ -970,15 +965,17 @@ class _Walker:
         self, document: Document, line: _Line, start: int, end: int, section: str | None
     ) -> Location:
         """The fix span of characters ``[start, end)`` of ``line``, even across a continuation."""
+        offsets = line._offsets
+        if len(offsets) == 1 and line.exact:
+            # One physical line (nearly every requirement): the text is contiguous in the document,
+            # so both ends follow from the line's one offset (inlined: this runs once a requirement).
+            first = offsets[0] + line._base + start
+            last = first + end - start if end > start else first
+            return document.location(first, last, role=_REQUIREMENT_SPAN, section=section)
         first = line.offset(start)
         if not line.exact:
             return document.location(first, section=section)
-        if end <= start:
-            last = first
-        elif line.contiguous:  # one physical line: the text is contiguous in the document
-            last = first + end - start
-        else:
-            last = line.offset(end - 1) + 1
+        last = first if end <= start else line.offset(end - 1) + 1
         return document.location(first, last, role=_REQUIREMENT_SPAN, section=section)
 
     def requirement(
