@@ -494,23 +494,37 @@ def compact_json_page(data: dict[str, Any], url: str) -> bytes:
     summaries = []
     files = []
     for version, rows in releases:
-        stamps = [_stamp(row[6]) for row in rows]
-        yanked = all(row[4] for row in rows)
-        considered = [row for row in rows if not row[4]] or rows
-        known = [stamp for stamp in stamps if stamp is not None]
+        # One pass per release (this runs for every file of a cold audit).
+        entries = []
+        earliest: float | None = None
+        reason: str | None = None
+        requires: str | None = None
+        unyanked: dict[str | None, None] = {}
+        every: dict[str | None, None] = {}
+        for _, filename, sha256, requires_python, yanked, why, uploaded in rows:
+            stamp = uploaded.timestamp() if uploaded is not None else None
+            entries.append([filename, sha256, requires_python, yanked, why, stamp])
+            if stamp is not None and (earliest is None or stamp < earliest):
+                earliest = stamp
+            if reason is None and why:
+                reason = why
+            if requires is None and requires_python:
+                requires = requires_python
+            if not yanked:
+                unyanked[requires_python] = None
+            every[requires_python] = None
+        all_yanked = not unyanked
         summaries.append(
             [
                 version,
-                yanked,
-                next((row[5] for row in rows if row[5]), None) if yanked else None,
-                min(known) if known else None,
-                next((row[3] for row in rows if row[3]), None),
-                list(dict.fromkeys(row[3] for row in considered)),
+                all_yanked,
+                reason if all_yanked else None,
+                earliest,
+                requires,
+                list(every if all_yanked else unyanked),
             ]
         )
-        files.append(
-            [[row[1], row[2], row[3], row[4], row[5], stamp] for row, stamp in zip(rows, stamps, strict=True)]
-        )
+        files.append(entries)
     head = json.dumps({"status": status, "releases": summaries}, separators=(",", ":"))
     return f"{head}\n{json.dumps(files, separators=(',', ':'))}".encode()
 
