@@ -148,11 +148,7 @@ async def run_audit(
     discovered: Sequence[Discovered] | None = None,
 ) -> Report:
     """Audit ``options.paths``; without a verifier (or with ``static``) only registry-free rules run."""
-    items = (
-        list(discovered)
-        if discovered is not None
-        else discover(list(options.paths), options.excluded or (lambda _path, _is_dir: False))
-    )
+    items = list(discovered) if discovered is not None else discover(list(options.paths), options.excluded)
     results = []
     readers = _Readers(options.paths)
     for item in items:

@@ -75,11 +75,7 @@ Excluded = Callable[[Path, bool], bool]
 """Whether a path (a folder when the flag is true) is excluded by ``--exclude`` or configuration."""
 
 
-def _never(_path: Path, _is_dir: bool) -> bool:
-    return False
-
-
-def _walk(root: Path, excluded: Excluded) -> Iterator[Path]:
+def _walk(root: Path, excluded: Excluded | None) -> Iterator[Path]:
     """Every file below ``root`` that no ignore rule removes, in a stable (sorted) order."""
     stack: list[tuple[Path, list[tuple[Path, pathspec.GitIgnoreSpec]]]] = [(root, [])]
     while stack:
@@ -98,7 +94,7 @@ def _walk(root: Path, excluded: Excluded) -> Iterator[Path]:
                 is_dir = entry.is_dir(follow_symlinks=False)
             except OSError:
                 is_dir = False
-            if _ignored(path, is_dir, ignores) or excluded(path, is_dir):
+            if _ignored(path, is_dir, ignores) or (excluded is not None and excluded(path, is_dir)):
                 continue
             if is_dir:
                 if entry.name in SKIPPED_DIRS or _is_virtualenv(path):
@@ -116,7 +112,7 @@ def _ignored(path: Path, is_dir: bool, ignores: Sequence[tuple[Path, pathspec.Gi
     return False
 
 
-def discover(paths: Sequence[Path], excluded: Excluded = _never) -> list[Discovered]:
+def discover(paths: Sequence[Path], excluded: Excluded | None = None) -> list[Discovered]:
     """The dependency files under ``paths``; files named directly are always included."""
     found: list[Discovered] = []
     seen: set[Path] = set()

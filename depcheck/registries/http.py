@@ -45,11 +45,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit
 
 from depcheck import __version__
 from depcheck.registries._httpx import httpx  # without its command-line tool
-from depcheck.registries.cache import CACHED_STATUSES, CacheEntry, ResponseCache, cache_key
+from depcheck.registries.cache import (
+    CACHED_STATUSES,
+    CacheEntry,
+    ResponseCache,
+    cache_key,
+    strip_credentials,
+)
 from depcheck.registries.interface import OfflineMiss, RegistryProtocolError, RegistryUnavailable
 
 logger = logging.getLogger(__name__)
@@ -128,12 +134,11 @@ class HttpResponse:
 
 def split_credentials(url: str) -> tuple[str, tuple[str, str] | None]:
     """``url`` without ``user:password@``, and those credentials (percent-decoded) if present."""
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
+    netloc = urlsplit(url).netloc
+    if "@" not in netloc:
         return url, None
-    userinfo, host = parts.netloc.rsplit("@", 1)
-    user, _, password = userinfo.partition(":")
-    return urlunsplit(parts._replace(netloc=host)), (unquote(user), unquote(password))
+    user, _, password = netloc.rsplit("@", 1)[0].partition(":")
+    return strip_credentials(url), (unquote(user), unquote(password))
 
 
 def host_of(url: str) -> str:
