@@ -2,12 +2,19 @@
 
 Scripts and bots parse this, so the keys, their order and the value types are fixed; extend the
 report with new keys (and a new ``schema_version`` if a meaning changes), never rename one.
+
+The text is written by orjson, in C: the standard library's encoder runs in pure Python as soon
+as it indents (tens of milliseconds for the report of a 600-dependency project). The output is
+byte for byte what ``json.dumps(report, indent=2, ensure_ascii=False)`` writes (two-space
+indent, ``": "`` after keys, no space after a line's comma, UTF-8 left unescaped, control
+characters escaped the same way, a final newline), so reports diff cleanly against older ones.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
+
+import orjson
 
 import depcheck
 from depcheck.formats.interface import Formatter, ordered_dependencies, ordered_findings
@@ -69,4 +76,14 @@ class JsonFormatter(Formatter):
     name = "json"
 
     def render(self, report: Report) -> str:
-        return json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n"
+        data = report_dict(report)
+        try:
+            text = orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+        except orjson.JSONEncodeError:
+            # orjson refuses a string that is not valid Unicode (a lone surrogate, as a file name
+            # with undecodable bytes gives); the standard encoder keeps it, and the caller's
+            # encoding step decides what to do with it, as before.
+            import json
+
+            return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        return text.decode("utf-8")

@@ -162,3 +162,51 @@ def test_empty_report() -> None:
         "findings": [],
         "dependencies": [],
     }
+
+
+def test_the_text_is_exactly_as_before_with_escapes_and_unicode() -> None:
+    # Reports are diffed between runs and versions: the bytes stay those of the standard
+    # library's json.dumps(indent=2, ensure_ascii=False), escapes included.
+    dependency = Dependency(
+        Ecosystem.PYPI, "naïve", 'naïve==1.0 ; "\\tab"\t\x01\x7f\u2028', Location("reqs/ü.txt", 1, 1)
+    )
+    output = JsonFormatter().render(Report(files=("reqs/ü.txt",), dependencies=(Checked(dependency),)))
+
+    assert output == (
+        "{\n"
+        '  "schema_version": 1,\n'
+        '  "tool": {\n'
+        '    "name": "depcheck",\n'
+        '    "version": "0.1.0"\n'
+        "  },\n"
+        '  "summary": {\n'
+        '    "files": 1,\n'
+        '    "dependencies": 1,\n'
+        '    "error": 0,\n'
+        '    "warning": 0,\n'
+        '    "info": 0\n'
+        "  },\n"
+        '  "findings": [],\n'
+        '  "dependencies": [\n'
+        "    {\n"
+        '      "ecosystem": "pypi",\n'
+        '      "name": "naïve",\n'
+        '      "current": "naïve==1.0 ; \\"\\\\tab\\"\\t\\u0001\x7f\u2028",\n'
+        '      "file": "reqs/ü.txt",\n'
+        '      "line": 1,\n'
+        '      "resolved": null\n'
+        "    }\n"
+        "  ]\n"
+        "}\n"
+    )
+
+
+def test_a_name_that_is_not_valid_unicode_is_still_rendered() -> None:
+    # A file name with undecodable bytes reaches the report as a lone surrogate; the report keeps
+    # it (writing it out is the caller's business), as it always has.
+    dependency = Dependency(Ecosystem.DOCKER, "app", "app:1.0", Location("bad\udcff.yml", 2, 12))
+
+    output = JsonFormatter().render(Report(files=("bad\udcff.yml",), dependencies=(Checked(dependency),)))
+
+    assert '"file": "bad\udcff.yml"' in output
+    assert output.endswith("\n  ]\n}\n")
