@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from depcheck.model import Dependency, Finding, Role, SpanRole
 from depcheck.policy import Policy, Strategy
@@ -29,10 +29,12 @@ from depcheck.suggest.pypi import (
     candidates,
     count_between,
     has_files,
+    parse_version,
     parsed_releases,
     release_named,
     suggest_version,
     target_python,
+    version_of,
 )
 
 _SUGGESTIBLE = frozenset({"unpinned", "ranged"})
@@ -71,13 +73,20 @@ def _pin_text(dependency: Dependency, version: str) -> str:
 
 def _find(facts: ProjectFacts, pinned: str, arbitrary: bool) -> Release | None:
     """The release a pin names: PEP 440 equality, or the exact text for ``===``."""
-    if arbitrary:
-        return facts.releases.get(pinned)
-    try:
-        wanted = Version(pinned)
-    except InvalidVersion:
+    wanted = None if arbitrary else parse_version(pinned)
+    if wanted is None:
         return facts.releases.get(pinned)
     return release_named(facts, wanted)
+
+
+def _parsed(facts: ProjectFacts, text: str) -> Version:
+    """``text`` (a version ``facts`` lists) parsed, once per run; raises ``InvalidVersion`` as ``Version`` does."""
+    version = version_of(facts, text)
+    return version if version is not None else Version(text)
+
+
+def _newer(facts: ProjectFacts, text: str, than: str) -> bool:
+    return _parsed(facts, text) > _parsed(facts, than)
 
 
 def _prereleases_named(specifier: str) -> bool:
@@ -93,10 +102,8 @@ def _plural(count: int, word: str) -> str:
 
 
 def _is_prerelease(text: str) -> bool:
-    try:
-        return Version(text).is_prerelease
-    except InvalidVersion:
-        return False
+    version = parse_version(text)
+    return version is not None and version.is_prerelease
 
 
 def check_pypi(
@@ -165,10 +172,10 @@ def check_pypi(
         facts, current_specifier="", policy=policy, requires_python=requires_python, allow_prerelease=False
     )
     if pinned_pre:
-        newer_final = newest if newest is not None and Version(newest) > Version(release.version) else None
+        newer_final = newest if newest is not None and _newer(facts, newest, release.version) else None
         if newer_final:
             advice = f"; pin a final release: {_pin_text(dependency, newer_final)}"
-        elif _any_newer_final(facts, Version(release.version)):
+        elif _any_newer_final(facts, _parsed(facts, release.version)):
             target = target_python(policy, requires_python)
             advice = f"; no newer final release fits Python {target.major}.{target.minor}"
         else:
@@ -176,7 +183,7 @@ def check_pypi(
         findings.append(
             _about(dependency, "prerelease", f"{name}=={pinned} is a pre-release{advice}", newer_final)
         )
-    elif newest is not None and Version(newest) > Version(release.version):
+    elif newest is not None and _newer(facts, newest, release.version):
         findings.append(_outdated(dependency, facts, policy, requires_python, release, newest))
     return PypiVerdict(tuple(findings), release.version)
 
@@ -251,8 +258,8 @@ def _outdated(
     newest: str,
 ) -> Finding:
     """``outdated``: how many eligible releases and how many days lie between the pin and ``newest``."""
-    pinned_version = Version(release.version)
-    newest_version = Version(newest)
+    pinned_version = _parsed(facts, release.version)
+    newest_version = _parsed(facts, newest)
     eligible = candidates(
         facts, current_specifier="", policy=policy, requires_python=requires_python, allow_prerelease=False
     )

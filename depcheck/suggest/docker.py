@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
 from depcheck.policy import Policy
 from depcheck.registries.interface import ImageFacts, TagInfo
 from depcheck.rules import is_word_tag
+from depcheck.suggest.memo import PerAnswer
 
 __all__ = [
     "DockerTag",
@@ -206,33 +207,54 @@ class _Entry:
     info: TagInfo
 
 
-def _catalogue(facts: ImageFacts) -> list[_Entry]:
-    entries = []
-    for name, info in facts.tags.items():
-        parsed = parse_tag(name)
-        if parsed is not None:
-            entries.append(_Entry(parsed, info))
-    return entries
+class _Catalogue:
+    """An image's tags read as versions (word tags and commit hashes left out), in the registry's
+    order, worked out once per :class:`ImageFacts` object (an audit names one image on many
+    lines); ``floating`` and ``pools`` remember :func:`is_floating` and :func:`_pool` answers."""
+
+    __slots__ = ("entries", "floating", "pools")
+
+    def __init__(self, facts: ImageFacts) -> None:
+        entries = []
+        for name, info in facts.tags.items():
+            parsed = parse_tag(name)
+            if parsed is not None:
+                entries.append(_Entry(parsed, info))
+        self.entries = tuple(entries)
+        self.floating: dict[str, bool] = {}
+        self.pools: dict[Hashable, tuple[_Entry, ...]] = {}
+
+
+_catalogue = PerAnswer(_Catalogue)
 
 
 def _pool(
-    catalogue: Iterable[_Entry], current: DockerTag | None, policy: Policy, *, prereleases: bool
-) -> list[_Entry]:
-    """Active tags a suggestion may name: the current variant (or OS family when allowed)."""
+    catalogue: _Catalogue, current: DockerTag | None, policy: Policy, *, prereleases: bool
+) -> Sequence[_Entry]:
+    """Active tags a suggestion may name: the current variant (or OS family when allowed); remembered."""
+    if current is None:
+        same: object = None
+    else:
+        same = ("family", current.family) if policy.cross_os else ("variant", current.variant)
+    key = (same, prereleases)
+    known = catalogue.pools.get(key)
+    if known is not None:
+        return known
     chosen = []
-    for entry in catalogue:
+    for entry in catalogue.entries:
         if not entry.info.active or (not prereleases and not entry.tag.stable):
             continue
         if current is not None:
-            same = (
+            alike = (
                 entry.tag.family == current.family
                 if policy.cross_os
                 else entry.tag.variant == current.variant
             )
-            if not same:
+            if not alike:
                 continue
         chosen.append(entry)
-    return chosen
+    catalogue.pools[key] = pool = tuple(chosen)
+    return pool
 
 
 def _most_specific(entries: Sequence[_Entry]) -> list[_Entry]:
@@ -270,20 +292,23 @@ def is_floating(tag: str, facts: ImageFacts) -> bool:
     parsed = parse_tag(tag)
     if parsed is None:
         return False
-    for name in facts.tags:
-        other = parse_tag(name)
-        if other is not None and other.extends(parsed) and (other.stable or not parsed.stable):
-            return True
-    return False
+    catalogue = _catalogue(facts)
+    known = catalogue.floating.get(tag)
+    if known is None:
+        known = catalogue.floating[tag] = any(
+            entry.tag.extends(parsed) and (entry.tag.stable or not parsed.stable)
+            for entry in catalogue.entries
+        )
+    return known
 
 
-def _for_latest(catalogue: list[_Entry], anchor: str | None, *, any_variant: bool) -> str | None:
+def _for_latest(catalogue: _Catalogue, anchor: str | None, *, any_variant: bool) -> str | None:
     """``latest`` or an untagged reference: the most specific plain tag sharing its digest.
 
     Else the newest most specific plain tag (no suffix). ``any_variant`` lets a digest the user
     wrote (``python@sha256:...``) land on a suffixed tag, since that is the build they pinned.
     """
-    stable = [entry for entry in catalogue if entry.info.active and entry.tag.stable]
+    stable = [entry for entry in catalogue.entries if entry.info.active and entry.tag.stable]
     plain = [entry for entry in stable if not entry.tag.suffix and not entry.tag.word]
     if anchor is not None:
         for pool in (plain, stable) if any_variant else (plain,):
@@ -294,14 +319,16 @@ def _for_latest(catalogue: list[_Entry], anchor: str | None, *, any_variant: boo
     return best.tag.text if best else None
 
 
-def _for_word(catalogue: list[_Entry], word: str, anchor: str | None) -> str | None:
+def _for_word(catalogue: _Catalogue, word: str, anchor: str | None) -> str | None:
     """A word tag (``slim``, ``alpine``, ``lts``, ``stable``): the most specific tag sharing its digest.
 
     The word is kept as the suffix when tags carry it (``alpine`` -> ``3.13.1-alpine``), else
     its trailing part (``lts-alpine`` -> ``X.Y.Z-alpine``), else no suffix (``lts`` -> ``22.12.0``).
     Without a digest only a tag carrying the word itself as suffix is safe to name.
     """
-    stable = [entry for entry in catalogue if entry.info.active and entry.tag.stable and not entry.tag.word]
+    stable = [
+        entry for entry in catalogue.entries if entry.info.active and entry.tag.stable and not entry.tag.word
+    ]
     components = word.split("-")
     suffixes = ["-".join(components[index:]) for index in range(len(components))] + [""]
     if anchor is not None:
@@ -317,7 +344,7 @@ def _for_word(catalogue: list[_Entry], word: str, anchor: str | None) -> str | N
 
 
 def _for_floating(
-    catalogue: list[_Entry], current: DockerTag, anchor: str | None, policy: Policy
+    catalogue: _Catalogue, current: DockerTag, anchor: str | None, policy: Policy
 ) -> str | None:
     """A floating tag: the most specific tag of its line, preferring the one it points at now."""
     length = len(current.release)
@@ -334,7 +361,7 @@ def _for_floating(
     return best.tag.text if best else None
 
 
-def _for_unknown(catalogue: list[_Entry], current: DockerTag, policy: Policy) -> str | None:
+def _for_unknown(catalogue: _Catalogue, current: DockerTag, policy: Policy) -> str | None:
     """An unpublished tag: the most specific tag of the nearest published line of the same variant.
 
     ``3.12.99-slim`` -> the newest ``3.12.X-slim``; failing that the newest ``3.X.Y-slim``, and so on.
@@ -349,7 +376,7 @@ def _for_unknown(catalogue: list[_Entry], current: DockerTag, policy: Policy) ->
 
 
 def _same_precision(
-    catalogue: list[_Entry], current: DockerTag, policy: Policy, *, prereleases: bool
+    catalogue: _Catalogue, current: DockerTag, policy: Policy, *, prereleases: bool
 ) -> list[_Entry]:
     return [
         entry
@@ -371,7 +398,7 @@ def newer_tags(facts: ImageFacts, tag: str, policy: Policy) -> list[str]:
     return [entry.tag.text for entry in sorted(newer, key=lambda entry: entry.tag.order, reverse=True)]
 
 
-def _for_exact(catalogue: list[_Entry], current: DockerTag, policy: Policy) -> str:
+def _for_exact(catalogue: _Catalogue, current: DockerTag, policy: Policy) -> str:
     """An exact tag: the newest tag of the same variant and precision, never an older one.
 
     A pre-release pin moves to the newest stable tag once one is newer than it; until then it may

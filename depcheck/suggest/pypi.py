@@ -19,12 +19,14 @@ ignores it too.
 A release whose upload time is unknown (an HTML-only index) is dropped when ``min_age`` is set:
 a cooldown that cannot be checked is not granted.
 
-**Memoised per facts object.** An audit asks about the same project once per line that names it
-(500 lines may name 28 projects), and each question walks every release (numpy has thousands of
-files). :func:`parsed_releases` and :func:`candidates` therefore remember their answer for the
-last few :class:`~depcheck.registries.interface.ProjectFacts` objects they saw, keyed by the
-object's identity (the facts are frozen and never change after a lookup) and holding a reference
-to it, so an identity is never reused while its entry lives.
+**Worked out once per facts object.** An audit asks about the same project once per line that
+names it (500 lines may name 28 projects, dozens of them boto3 with thousands of releases and
+different pins and ranges). What depends only on the project (every version parsed and sorted,
+the index from version to release, the releases eligible for a target Python) is worked out on
+the first question and remembered for as long as the
+:class:`~depcheck.registries.interface.ProjectFacts` object lives (:mod:`depcheck.suggest.memo`;
+the facts are frozen and never change after a lookup); later questions are dict lookups and a
+walk down from the newest release.
 """
 
 from __future__ import annotations
@@ -33,15 +35,14 @@ import bisect
 import datetime as dt
 import functools
 import logging
-from collections import OrderedDict
 from collections.abc import Hashable, Iterator, Sequence
-from typing import cast
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from depcheck.policy import Policy, Strategy, running_python
 from depcheck.registries.interface import ProjectFacts, Release, installable_pythons
+from depcheck.suggest.memo import PerAnswer
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +78,11 @@ def target_python(policy: Policy, requires_python: str | None) -> Version:
         lowest = lowest_python(requires_python)
         if lowest is not None:
             return lowest
+    return _running_python()
+
+
+@functools.cache
+def _running_python() -> Version:
     return running_python()
 
 
@@ -116,6 +122,7 @@ def fits_python(release: Release, target: Version) -> bool:
     return any(value is None or _allows(value, target) for value in pythons)
 
 
+@functools.lru_cache(maxsize=1024)
 def _range(specifier: str) -> SpecifierSet | None:
     """The author's range to stay inside, or ``None`` (no specifier, an exact pin, or unreadable)."""
     if not specifier:
@@ -134,58 +141,135 @@ def _range(specifier: str) -> SpecifierSet | None:
     return specifiers
 
 
-_MEMO_SIZE = 256
-_memo: OrderedDict[Hashable, tuple[ProjectFacts, object]] = OrderedDict()
+class _Project:
+    """One project's releases, worked out once: parsed, put in order, indexed by version.
+
+    ``parsed`` keeps the index's order. ``installable`` holds the releases an installer could
+    take on some Python (not yanked, with files), oldest first (releases whose versions are equal,
+    like ``1.0`` and ``1.0.0``, keep the index's order), each with its files' ``requires_python``
+    values (``python_sets``: each distinct set once) and whether it is a pre-release. ``by_version`` answers a PEP 440 equality lookup with
+    the first such release; ``versions`` maps each version as the index writes it to its parsed
+    form. ``eligible``, ``in_range`` and ``newest`` hold the answers to the questions asked so
+    far (:func:`_eligible`, :func:`candidates`, :func:`suggest_version`).
+    """
+
+    __slots__ = (
+        "by_version",
+        "eligible",
+        "in_range",
+        "installable",
+        "newest",
+        "parsed",
+        "python_sets",
+        "versions",
+    )
+
+    def __init__(self, facts: ProjectFacts) -> None:
+        parsed: list[tuple[Version, Release]] = []
+        versions: dict[str, Version] = {}
+        for text, release in facts.releases.items():
+            try:
+                version = Version(text)
+            except InvalidVersion:
+                logger.debug("%s: skipping version %r: not PEP 440", facts.name, text)
+                continue
+            parsed.append((version, release))
+            versions[text] = version
+        self.parsed = tuple(parsed)
+        self.versions = versions
+        by_version: dict[Version, Release] = {}
+        for version, release in parsed:
+            by_version.setdefault(version, release)
+        self.by_version = by_version
+        installable = []
+        # Stable, so equal versions keep the index's order; little work when the index lists
+        # releases oldest first already.
+        for version, release in sorted(parsed, key=_version):
+            pythons = _pythons(release)
+            if pythons and not release.yanked:  # no files: nothing to install
+                installable.append((version, release, pythons, version.is_prerelease))
+        self.installable: tuple[tuple[Version, Release, tuple[str | None, ...], bool], ...] = tuple(
+            installable
+        )
+        self.python_sets = tuple(dict.fromkeys(pythons for _, _, pythons, _ in installable))
+        self.eligible: dict[Hashable, tuple[tuple[Version, Release], ...]] = {}
+        self.in_range: dict[Hashable, tuple[tuple[Version, Release], ...]] = {}
+        self.newest: dict[Hashable, str | None] = {}
 
 
-def _remembered(facts: ProjectFacts, key: Hashable) -> object | None:
-    found = _memo.get((id(facts), key))
-    if found is None or found[0] is not facts:
+def _version(pair: tuple[Version, Release]) -> Version:
+    return pair[0]
+
+
+_project = PerAnswer(_Project)
+
+
+@functools.lru_cache(maxsize=4096)
+def parse_version(text: str) -> Version | None:
+    """``text`` as a PEP 440 version, or ``None`` when it is not one (remembered: pins repeat)."""
+    try:
+        return Version(text)
+    except InvalidVersion:
         return None
-    _memo.move_to_end((id(facts), key))
-    return found[1]
 
 
-def _remember(facts: ProjectFacts, key: Hashable, value: object) -> None:
-    _memo[(id(facts), key)] = (facts, value)
-    while len(_memo) > _MEMO_SIZE:
-        _memo.popitem(last=False)
-
-
-def _parsed(facts: ProjectFacts) -> list[tuple[Version, Release]]:
-    known = cast("list[tuple[Version, Release]] | None", _remembered(facts, "parsed"))
-    if known is not None:
-        return known
-    parsed = []
-    for text, release in facts.releases.items():
-        try:
-            parsed.append((Version(text), release))
-        except InvalidVersion:
-            logger.debug("%s: skipping version %r: not PEP 440", facts.name, text)
-    _remember(facts, "parsed", parsed)
-    return parsed
+def version_of(facts: ProjectFacts, text: str) -> Version | None:
+    """The parsed form of a version ``facts`` lists (or of any other ``text``), ``None`` if not PEP 440."""
+    known = _project(facts).versions.get(text)
+    return known if known is not None else parse_version(text)
 
 
 def release_named(facts: ProjectFacts, version: Version) -> Release | None:
-    """The release whose version equals ``version`` under PEP 440 (``1.0`` finds ``1.0.0``)."""
-    index = cast("dict[Version, Release] | None", _remembered(facts, "by-version"))
-    if index is None:
-        index = {}
-        for parsed, release in _parsed(facts):
-            index.setdefault(parsed, release)
-        _remember(facts, "by-version", index)
-    return index.get(version)
+    """The release whose version equals ``version`` under PEP 440 (``1.0`` finds ``1.0.0``).
+
+    When several do, the first the index lists.
+    """
+    return _project(facts).by_version.get(version)
 
 
 def count_between(releases: Sequence[tuple[Version, Release]], low: Version, high: Version) -> int:
     """How many of ``releases`` (sorted oldest first) lie in ``(low, high]``."""
-    versions = [version for version, _ in releases]
-    return max(bisect.bisect_right(versions, high) - bisect.bisect_right(versions, low), 0)
+    above_high = bisect.bisect_right(releases, high, key=_version)
+    return max(above_high - bisect.bisect_right(releases, low, key=_version), 0)
 
 
 def parsed_releases(facts: ProjectFacts) -> Iterator[tuple[Version, Release]]:
     """Every release whose version is PEP 440, with its parsed version (others are skipped)."""
-    return iter(_parsed(facts))
+    return iter(_project(facts).parsed)
+
+
+def _eligible(
+    project: _Project, target: Version, allow_prerelease: bool, cutoff: dt.datetime | None
+) -> tuple[tuple[Version, Release], ...]:
+    """The releases an installer could take for ``target`` whatever the range, oldest first."""
+    key = (target, allow_prerelease, cutoff)
+    known = project.eligible.get(key)
+    if known is not None:
+        return known
+    # Releases of a project mostly share their requires-python values: judge each set once.
+    fitting = {
+        pythons: any(value is None or _allows(value, target) for value in pythons)
+        for pythons in project.python_sets
+    }
+    eligible = tuple(
+        (version, release)
+        for version, release, pythons, prerelease in project.installable
+        if fitting[pythons]
+        and (allow_prerelease or not prerelease)
+        and (cutoff is None or (release.upload_time is not None and _aware(release.upload_time) <= cutoff))
+    )
+    project.eligible[key] = eligible
+    return eligible
+
+
+def _question(
+    facts: ProjectFacts, current_specifier: str, policy: Policy, requires_python: str | None
+) -> tuple[_Project, Version, dt.datetime | None, SpecifierSet | None]:
+    """The project and what a choice among its releases depends on: target, cutoff, range."""
+    target = target_python(policy, requires_python)
+    cutoff = policy.now - policy.min_age if policy.min_age is not None else None
+    keep = _range(current_specifier) if policy.strategy is Strategy.RANGE else None
+    return _project(facts), target, cutoff, keep
 
 
 def candidates(
@@ -195,54 +279,19 @@ def candidates(
     policy: Policy,
     requires_python: str | None,
     allow_prerelease: bool,
-) -> list[tuple[Version, Release]]:
-    """Every release :func:`suggest_version` may choose from, oldest first."""
-    key = ("candidates", current_specifier, policy, requires_python, allow_prerelease)
-    known = cast("list[tuple[Version, Release]] | None", _remembered(facts, key))
+) -> Sequence[tuple[Version, Release]]:
+    """Every release :func:`suggest_version` may choose from, oldest first (a shared, immutable answer)."""
+    project, target, cutoff, keep = _question(facts, current_specifier, policy, requires_python)
+    eligible = _eligible(project, target, allow_prerelease, cutoff)
+    if keep is None:
+        return eligible
+    key = (target, allow_prerelease, cutoff, current_specifier)
+    known = project.in_range.get(key)
     if known is None:
-        known = _candidates(
-            facts,
-            current_specifier=current_specifier,
-            policy=policy,
-            requires_python=requires_python,
-            allow_prerelease=allow_prerelease,
+        known = project.in_range[key] = tuple(
+            pair for pair in eligible if keep.contains(pair[0], prereleases=True)
         )
-        _remember(facts, key, known)
-    return list(known)
-
-
-def _candidates(
-    facts: ProjectFacts,
-    *,
-    current_specifier: str,
-    policy: Policy,
-    requires_python: str | None,
-    allow_prerelease: bool,
-) -> list[tuple[Version, Release]]:
-    target = target_python(policy, requires_python)
-    keep = _range(current_specifier) if policy.strategy is Strategy.RANGE else None
-    cutoff = policy.now - policy.min_age if policy.min_age is not None else None
-    chosen = []
-    # Releases of a project mostly share their requires-python values: judge each set once.
-    fitting: dict[tuple[str | None, ...], bool] = {}
-    for version, release in parsed_releases(facts):
-        pythons = _pythons(release)
-        if release.yanked or not pythons:  # no files: nothing to install
-            continue
-        if version.is_prerelease and not allow_prerelease:
-            continue
-        if keep is not None and not keep.contains(version, prereleases=True):
-            continue
-        if cutoff is not None and (release.upload_time is None or _aware(release.upload_time) > cutoff):
-            continue
-        fits = fitting.get(pythons)
-        if fits is None:
-            fits = fitting[pythons] = fits_python(release, target)
-        if not fits:
-            continue
-        chosen.append((version, release))
-    chosen.sort(key=lambda pair: pair[0])
-    return chosen
+    return known
 
 
 def suggest_version(
@@ -259,15 +308,26 @@ def suggest_version(
     range. ``requires_python`` is the project's own ``requires-python`` (see the module docstring
     for how the target Python is chosen). ``allow_prerelease`` admits pre- and dev releases
     (callers pass true when the pin or range already names one).
+
+    The newest of :func:`candidates`, found from the newest end without listing them all.
     """
-    chosen = candidates(
-        facts,
-        current_specifier=current_specifier,
-        policy=policy,
-        requires_python=requires_python,
-        allow_prerelease=allow_prerelease,
+    project, target, cutoff, keep = _question(facts, current_specifier, policy, requires_python)
+    eligible = _eligible(project, target, allow_prerelease, cutoff)
+    if keep is None:
+        return eligible[-1][1].version if eligible else None
+    key = (target, allow_prerelease, cutoff, current_specifier)
+    if key in project.newest:
+        return project.newest[key]
+    newest = next(
+        (
+            release.version
+            for version, release in reversed(eligible)
+            if keep.contains(version, prereleases=True)
+        ),
+        None,
     )
-    return chosen[-1][1].version if chosen else None
+    project.newest[key] = newest
+    return newest
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:

@@ -261,3 +261,14 @@ def test_latest_tag_reads_what_follows_the_image_name() -> None:
     assert latest_tag(PYTHON, None, DEFAULT) == "3.14.7"
     assert latest_tag(PYTHON, "3.12-slim", DEFAULT) == "3.12.7-slim"
     assert latest_tag(PYTHON, "@sha256:d6", DEFAULT) == "3.12.7-alpine3.20"
+
+
+def test_the_same_image_answers_each_policy_and_tag_on_its_own() -> None:
+    # The tag catalogue and its pools are remembered per image: asking with one policy, then
+    # another, then the first again must give each its own answer.
+    crossing = Policy(cross_os=True)
+    assert suggest(PYTHON, "3.12-alpine3.20") == "3.12.7-alpine3.20"
+    assert suggest(PYTHON, "3.12-alpine3.20", policy=crossing) == "3.12.7-alpine3.21"
+    assert suggest(PYTHON, "3.12-alpine3.20") == "3.12.7-alpine3.20"
+    assert [is_floating("3.12-slim", PYTHON), is_floating("3.12.7-slim", PYTHON)] == [True, False]
+    assert [is_floating("3.12-slim", PYTHON), is_floating("3.12.7-slim", PYTHON)] == [True, False]
