@@ -15,6 +15,7 @@ A pinned version is looked up by PEP 440 equality (``==1.0`` names the release `
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from dataclasses import dataclass
 
@@ -89,6 +90,7 @@ def _newer(facts: ProjectFacts, text: str, than: str) -> bool:
     return _parsed(facts, text) > _parsed(facts, than)
 
 
+@functools.lru_cache(maxsize=1024)
 def _prereleases_named(specifier: str) -> bool:
     """Whether the specifier itself names a pre-release (``>=2.0b1``), which opts in to them (PEP 440)."""
     try:

@@ -36,6 +36,7 @@ import datetime as dt
 import functools
 import logging
 from collections.abc import Hashable, Iterator, Sequence
+from typing import TypeVar
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
@@ -94,9 +95,15 @@ def _allows(requires_python: str, target: Version) -> bool:
     except InvalidSpecifier:
         return True  # pip ignores an invalid requires-python (with a warning); so do we
     return any(
-        allowed.contains(Version(f"{target.major}.{target.minor}.{micro}"), prereleases=True)
-        for micro in range(target.micro, max(_MICROS.stop, target.micro + 1))
+        allowed.contains(patch, prereleases=True)
+        for patch in _patches(target.major, target.minor, target.micro)
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _patches(major: int, minor: int, first: int) -> tuple[Version, ...]:
+    """``major.minor.first`` and the later patch releases a ``requires-python`` is tried against."""
+    return tuple(Version(f"{major}.{minor}.{micro}") for micro in range(first, max(_MICROS.stop, first + 1)))
 
 
 def _pythons(release: Release) -> tuple[str | None, ...]:
@@ -201,6 +208,23 @@ def _version(pair: tuple[Version, Release]) -> Version:
     return pair[0]
 
 
+_ANSWERS = 256
+"""How many answers one project keeps per kind: an audit asks a few dozen questions, while the
+service, if it ever kept a facts object alive across requests, would meet a new clock (and so a
+new ``min_age`` cutoff) and new ranges on each."""
+
+Key = TypeVar("Key", bound=Hashable)
+Value = TypeVar("Value")
+
+
+def _keep(store: dict[Key, Value], key: Key, value: Value) -> Value:
+    """Remember ``value`` in ``store``; a store that is full starts afresh."""
+    if len(store) >= _ANSWERS:
+        store.clear()
+    store[key] = value
+    return value
+
+
 _project = PerAnswer(_Project)
 
 
@@ -258,8 +282,7 @@ def _eligible(
         and (allow_prerelease or not prerelease)
         and (cutoff is None or (release.upload_time is not None and _aware(release.upload_time) <= cutoff))
     )
-    project.eligible[key] = eligible
-    return eligible
+    return _keep(project.eligible, key, eligible)
 
 
 def _question(
@@ -288,8 +311,10 @@ def candidates(
     key = (target, allow_prerelease, cutoff, current_specifier)
     known = project.in_range.get(key)
     if known is None:
-        known = project.in_range[key] = tuple(
-            pair for pair in eligible if keep.contains(pair[0], prereleases=True)
+        known = _keep(
+            project.in_range,
+            key,
+            tuple(pair for pair in eligible if keep.contains(pair[0], prereleases=True)),
         )
     return known
 
@@ -326,8 +351,7 @@ def suggest_version(
         ),
         None,
     )
-    project.newest[key] = newest
-    return newest
+    return _keep(project.newest, key, newest)
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:

@@ -113,3 +113,35 @@ def test_the_range_and_policy_are_part_of_the_question() -> None:
     assert suggest("<2", POLICY) == "1.5"
     assert suggest("", POLICY) == "2.0"
     assert suggest("<1.5", Policy(python=Version("3.8"), now=NOW)) == "1.0"
+
+
+def test_a_long_lived_project_answers_every_clock_and_range_right() -> None:
+    # The service may ask about one facts object with a new clock (so a new cooldown cutoff)
+    # each time; the remembered answers are bounded and never stale.
+    day = dt.timedelta(days=1)
+    releases = {
+        f"1.{number}": Release(
+            f"1.{number}", files=(ReleaseFile(f"demo-1.{number}.tar.gz"),), upload_time=NOW + number * day
+        )
+        for number in range(400)
+    }
+    facts = ProjectFacts(name="demo", found=True, releases=releases)
+
+    for number in range(300, 0, -1):
+        later = Policy(python=Version("3.12"), now=NOW + number * day, min_age=day)
+        assert (
+            suggest_version(
+                facts, current_specifier="", policy=later, requires_python=None, allow_prerelease=False
+            )
+            == f"1.{number - 1}"
+        )
+        assert (
+            suggest_version(
+                facts,
+                current_specifier=f"<1.{number // 2 + 1}",
+                policy=later,
+                requires_python=None,
+                allow_prerelease=False,
+            )
+            == f"1.{number // 2}"
+        )
