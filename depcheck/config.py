@@ -15,27 +15,28 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
 import enum
 import fnmatch
 import logging
 import os
 import re
-import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath, PurePosixPath
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
-import pathspec
 from packaging.version import InvalidVersion, Version
 
 from depcheck.model import Severity
 from depcheck.policy import Policy, Strategy
 from depcheck.rules import RULES
 from depcheck.toml_values import kind_of
+
+if TYPE_CHECKING:
+    # pathspec costs ~20 ms to import: it is loaded when some path patterns are configured.
+    import pathspec
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +113,8 @@ class PathPatterns:
     _spec: pathspec.GitIgnoreSpec = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        import pathspec
+
         object.__setattr__(self, "_spec", pathspec.GitIgnoreSpec.from_lines(self.patterns))
 
     def matches(self, path: str | PurePath, *, is_dir: bool = False, cwd: Path | None = None) -> bool:
@@ -333,6 +336,9 @@ def _shown(path: Path, cwd: Path) -> str:
 
 
 def _read_toml(path: Path, cwd: Path) -> dict[str, Any]:
+    # Imported here: most audits meet no configuration file, and tomllib costs a few milliseconds.
+    import tomllib
+
     shown = _shown(path, cwd)
     try:
         with path.open("rb") as handle:
@@ -381,6 +387,8 @@ def _build(table: Mapping[str, Any], path: Path, prefix: str, cwd: Path) -> Conf
 
 
 def _unknown(what: str, name: str, known: Sequence[str]) -> str:
+    import difflib  # only on this error path
+
     close = difflib.get_close_matches(name, list(known), n=1)
     hint = f' (did you mean "{close[0]}"?)' if close else ""
     return f'unknown {what} "{name}"{hint}'

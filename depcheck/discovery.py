@@ -13,11 +13,14 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from depcheck.sources import claimant, source_for_explicit
 from depcheck.sources.interface import Source
+
+if TYPE_CHECKING:
+    # pathspec costs ~20 ms to import; it is loaded when a .gitignore is found, not before.
+    import pathspec
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +71,8 @@ def _gitignore(directory: Path) -> pathspec.GitIgnoreSpec | None:
     except OSError as exc:
         logger.warning("cannot read %s: %s; its patterns are not applied", path, exc)
         return None
+    import pathspec
+
     return pathspec.GitIgnoreSpec.from_lines(lines)
 
 

@@ -23,25 +23,24 @@ import sys
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from depcheck.audit import AuditOptions
-from depcheck.baseline import BaselineError, apply_baseline, load_baseline, write_baseline
-from depcheck.changes import ChangesError, changed_lines, filter_changed
 from depcheck.config import Config, ConfigError, load_config
 from depcheck.config import Credentials as RegistryCredentials
 from depcheck.errors import UsageError
 from depcheck.filtering import apply_config
 from depcheck.model import Severity
-from depcheck.registries.cache import DiskCache, NullCache, ResponseCache
-from depcheck.registries.config import IndexConfigError, default_index_url
-from depcheck.registries.docker import DockerRegistry
-from depcheck.registries.docker_auth import ConfiguredCredentials
-from depcheck.registries.http import DEFAULT_TIMEOUT, HttpClient
-from depcheck.registries.pypi import SimpleIndex
 from depcheck.report import Report
 from depcheck.rules import STATIC_RULES
-from depcheck.verify import RegistryVerifier
+
+if TYPE_CHECKING:
+    # Imported where they are used, so that a command pays only for what it runs: the registry
+    # clients (HTTP, cache) not with --static, the baseline and git helpers only with their options.
+    from depcheck.registries.cache import ResponseCache
+    from depcheck.registries.docker import DockerRegistry
+    from depcheck.registries.pypi import SimpleIndex
+    from depcheck.verify import RegistryVerifier
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +53,8 @@ def http_timeout(environ: Mapping[str, str] | None = None) -> float:
     env = os.environ if environ is None else environ
     text = env.get(HTTP_TIMEOUT_ENV, "").strip()
     if not text:
+        from depcheck.registries.http import DEFAULT_TIMEOUT
+
         return DEFAULT_TIMEOUT
     try:
         seconds = float(text)
@@ -118,6 +119,8 @@ class Settings:
         )
         since = getattr(self.args, "changed_since", None)
         if since:
+            from depcheck.changes import ChangesError, changed_lines, filter_changed
+
             try:
                 changed = changed_lines(self.options.paths[0], since, cwd=self.cwd)
             except ChangesError as exc:
@@ -125,10 +128,14 @@ class Settings:
             findings = filter_changed(findings, changed)
         write_to = getattr(self.args, "write_baseline", None)
         if write_to:
+            from depcheck.baseline import write_baseline
+
             write_baseline(Path(write_to), findings)
             logger.info("recorded %d findings in the baseline %s", len(findings), write_to)
         baseline_from = getattr(self.args, "baseline", None)
         if baseline_from:
+            from depcheck.baseline import BaselineError, apply_baseline, load_baseline
+
             try:
                 baseline = load_baseline(Path(baseline_from))
             except BaselineError as exc:
@@ -183,6 +190,8 @@ def load_settings(args: argparse.Namespace) -> Settings:
 
 def open_cache(settings: Settings) -> ResponseCache:
     """The persistent cache (``--cache-dir``), or none at all with ``--no-cache``."""
+    from depcheck.registries.cache import DiskCache, NullCache
+
     if settings.no_cache:
         return NullCache()
     try:
@@ -200,6 +209,12 @@ async def open_registries(
     ``cache`` replaces the one the settings choose (``depcheck serve`` passes its shared or Redis
     cache); the caller then closes it.
     """
+    from depcheck.registries.config import IndexConfigError, default_index_url
+    from depcheck.registries.docker import DockerRegistry
+    from depcheck.registries.docker_auth import ConfiguredCredentials
+    from depcheck.registries.http import HttpClient
+    from depcheck.registries.pypi import SimpleIndex
+
     config = settings.config
     owned = cache is None
     cache = open_cache(settings) if cache is None else cache
@@ -243,6 +258,7 @@ async def open_verifier(settings: Settings) -> AsyncIterator[RegistryVerifier]:
     not with ``-q``).
     """
     from depcheck.formats.progress import LookupProgress
+    from depcheck.verify import RegistryVerifier
 
     quiet = bool(getattr(settings.args, "quiet", False))
     with LookupProgress(enabled=not quiet) as progress:

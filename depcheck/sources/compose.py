@@ -24,7 +24,6 @@ a service of the file builds.
 
 from __future__ import annotations
 
-import fnmatch
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -47,12 +46,12 @@ from depcheck.sources.expansion import (
 from depcheck.sources.ignores import parse_ignore_comment
 from depcheck.sources.image import InvalidImageReference, fix_span, image_dependency, parse_image_ref
 from depcheck.sources.interface import ParseContext, Source
+from depcheck.sources.names import is_compose
 
 logger = logging.getLogger(__name__)
 
 __all__ = ["ComposeSource"]
 
-_PATTERNS = ("docker-compose*.yml", "docker-compose*.yaml", "compose*.yml", "compose*.yaml")
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _STRING_TAG = "tag:yaml.org,2002:str"
 _NULL_TAG = "tag:yaml.org,2002:null"
@@ -64,7 +63,7 @@ class ComposeSource(Source):
     kind = FileKind.COMPOSE
 
     def claims(self, path: PurePath) -> bool:
-        return any(fnmatch.fnmatchcase(path.name, pattern) for pattern in _PATTERNS)
+        return is_compose(path)
 
     def parse(self, document: Document, path: PurePath, context: ParseContext) -> ParseResult:
         return _Parser(document, context).parse()

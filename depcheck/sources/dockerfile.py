@@ -69,6 +69,7 @@ from depcheck.sources.image import (
     parse_image_ref,
 )
 from depcheck.sources.interface import ParseContext, Source
+from depcheck.sources.names import is_dockerfile
 from depcheck.sources.requirements import parse_pip_arguments
 from depcheck.sources.shell import ShellWord, commands, pip_install_arguments
 
@@ -104,14 +105,7 @@ class DockerfileSource(Source):
     kind = FileKind.DOCKERFILE
 
     def claims(self, path: PurePath) -> bool:
-        name = path.name
-        if name.endswith(".dockerignore"):  # Dockerfile.dockerignore is BuildKit's per-file ignore list
-            return False
-        return (
-            name in ("Dockerfile", "Containerfile")
-            or name.startswith(("Dockerfile.", "Containerfile."))
-            or name.endswith((".Dockerfile", ".dockerfile"))
-        )
+        return is_dockerfile(path)
 
     def parse(self, document: Document, path: PurePath, context: ParseContext) -> ParseResult:
         return _Parser(document, path, context).parse()

@@ -49,6 +49,7 @@ from depcheck.rules import invalid
 from depcheck.sources.document import Document
 from depcheck.sources.ignores import parse_ignore_comment
 from depcheck.sources.interface import ParseContext, Source
+from depcheck.sources.names import is_pyproject
 from depcheck.sources.pep508 import marker_start, requirement_dependency
 from depcheck.sources.poetry_constraints import PoetryConstraintError, poetry_specifier
 from depcheck.sources.toml_positions import (
@@ -83,7 +84,7 @@ class PyprojectSource(Source):
     kind = FileKind.PYPROJECT
 
     def claims(self, path: PurePath) -> bool:
-        return path.name == "pyproject.toml"
+        return is_pyproject(path)
 
     def parse(self, document: Document, path: PurePath, context: ParseContext) -> ParseResult:
         try:

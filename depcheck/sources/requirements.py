@@ -47,6 +47,7 @@ from depcheck.rules import invalid, unresolved_at
 from depcheck.sources.document import Document
 from depcheck.sources.ignores import parse_ignore_comment
 from depcheck.sources.interface import FileReadError, ParseContext, Source
+from depcheck.sources.names import is_requirements
 from depcheck.sources.pep508 import marker_start
 
 __all__ = ["RequirementsSource", "parse_pip_arguments"]
@@ -1148,9 +1149,6 @@ def _shell_reason(word: str) -> str:
 
 # --- the source --------------------------------------------------------------------------------
 
-# Files named `*.in` that are build templates, not pip-tools inputs.
-_NOT_PIP_INPUTS = frozenset({"manifest.in", "makefile.in", "gnumakefile.in", "configure.in", "doxyfile.in"})
-
 
 class RequirementsSource(Source):
     """pip requirements and constraints files, and pip-tools ``*.in`` inputs."""
@@ -1163,15 +1161,7 @@ class RequirementsSource(Source):
         ``*.in`` excludes build templates (``MANIFEST.in``, ``Makefile.in``, ``setup.cfg.in``: a
         name with another suffix before ``.in``).
         """
-        name = path.name.lower()
-        if name.endswith(".txt"):
-            return (
-                "requirements" in name or "constraints" in name or path.parent.name.lower() == "requirements"
-            )
-        if name.endswith(".in"):
-            stem = name[: -len(".in")]
-            return bool(stem) and "." not in stem and name not in _NOT_PIP_INPUTS
-        return False
+        return is_requirements(path)
 
     def parse(self, document: Document, path: PurePath, context: ParseContext) -> ParseResult:
         walker = _Walker(context)
