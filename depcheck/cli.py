@@ -16,10 +16,10 @@ from collections.abc import Sequence
 from depcheck import __version__
 from depcheck.errors import UsageError
 from depcheck.exitcodes import EXIT_USAGE
+from depcheck.formats import FORMATS
 
 logger = logging.getLogger("depcheck")
 
-FORMATS = ("text", "json", "sarif", "github", "markdown", "gitlab")
 FAIL_ON = ("error", "warning", "info", "never")
 
 

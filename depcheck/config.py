@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 from packaging.version import InvalidVersion, Version
 
+from depcheck.formats import FORMATS
 from depcheck.model import Severity
 from depcheck.policy import Policy, Strategy
 from depcheck.rules import RULES
@@ -590,10 +591,7 @@ def _validate_allow_tags(value: object, where: str) -> Mapping[str, tuple[str, .
 
 
 def _validate_format(value: object, where: str) -> str:
-    # Imported here: the formats pull in their renderers, which configuration loading never needs.
-    from depcheck.formats import FORMATS
-
-    return _validate_choice(list(FORMATS))(value, where)
+    return _validate_choice(FORMATS)(value, where)
 
 
 def _validate_fail_on(value: object, where: str) -> Severity | None:
