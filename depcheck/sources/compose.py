@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import PurePath
+from typing import NamedTuple
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -69,8 +69,7 @@ class ComposeSource(Source):
         return _Parser(document, context).parse()
 
 
-@dataclass(frozen=True)
-class _Service:
+class _Service(NamedTuple):
     name: str
     image: Node | None
     builds: bool

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = [
     "COMPOSE",
@@ -160,13 +161,13 @@ Lookup = Callable[[str], "Sourced | None"]
 """A variable's value, or ``None`` when it is not set."""
 
 
-@dataclass(frozen=True)
-class _Literal:
+# The parsed word's nodes are NamedTuples: as immutable as a frozen dataclass, and several times
+# cheaper to define when the module is imported.
+class _Literal(NamedTuple):
     text: Sourced
 
 
-@dataclass(frozen=True)
-class _Variable:
+class _Variable(NamedTuple):
     name: str
     operator: str
     """``""`` for ``$X``/``${X}``, else ``:-``, ``-``, ``:?``, ``?``, ``:+``, ``+``, ``#``, ``%``, ``/``..."""

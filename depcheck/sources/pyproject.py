@@ -27,9 +27,9 @@ import logging
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import PurePath, PurePosixPath
-from typing import Any
+from typing import Any, NamedTuple
 
 from packaging.requirements import InvalidRequirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -144,9 +144,12 @@ def _git_url(repository: str, ref: str | None, subdirectory: str | None) -> str:
     return url
 
 
-@dataclass(frozen=True)
-class _Origin:
-    """Where ``[tool.uv.sources]`` says a dependency comes from instead of the default index."""
+class _Origin(NamedTuple):
+    """Where ``[tool.uv.sources]`` says a dependency comes from instead of the default index.
+
+    A NamedTuple rather than a frozen dataclass: as immutable, and several times cheaper to
+    define when the module is imported.
+    """
 
     url: str | None = None
     index_url: str | None = None
