@@ -462,20 +462,22 @@ def _validate_severity_table(value: object, where: str) -> Mapping[str, Severity
     return MappingProxyType(result)
 
 
-_NAME_SEPARATORS = re.compile(r"[-_.]+")
+# The patterns below are kept as text and compiled by ``re`` (which caches them) on first use:
+# each serves one setting, and most runs set none of them, so importing this module skips them.
+_NAME_SEPARATORS = r"[-_.]+"
 
 
 def normalise_name_glob(pattern: str) -> str:
     """A name glob normalised as PEP 503 normalises names (``Foo_Bar*`` -> ``foo-bar*``)."""
-    return _NAME_SEPARATORS.sub("-", pattern).lower()
+    return re.sub(_NAME_SEPARATORS, "-", pattern).lower()
 
 
 def _validate_package_globs(value: object, where: str) -> tuple[str, ...]:
     return tuple(normalise_name_glob(pattern) for pattern in _validate_str_list(value, where))
 
 
-_DURATION_PART = re.compile(r"(\d+)\s*([smhdw])\s*")
-_DURATION = re.compile(rf"(?:{_DURATION_PART.pattern})+")
+_DURATION_PART = r"(\d+)\s*([smhdw])\s*"
+_DURATION = rf"(?:{_DURATION_PART})+"
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 _MAX_DURATION_SECONDS = dt.timedelta.max.days * 86400
 
@@ -489,8 +491,10 @@ def parse_duration(text: str) -> dt.timedelta:
     stripped = text.strip().lower()
     if stripped.isdigit():
         seconds = int(stripped) * _UNIT_SECONDS["d"]
-    elif _DURATION.fullmatch(stripped):
-        seconds = sum(int(count) * _UNIT_SECONDS[unit] for count, unit in _DURATION_PART.findall(stripped))
+    elif re.fullmatch(_DURATION, stripped):
+        seconds = sum(
+            int(count) * _UNIT_SECONDS[unit] for count, unit in re.findall(_DURATION_PART, stripped)
+        )
     else:
         raise ValueError(f'expected a duration such as "7d", "12h", "2w" or "0", got "{text}"')
     if seconds > _MAX_DURATION_SECONDS:
@@ -517,7 +521,7 @@ def _validate_min_age(value: object, where: str) -> dt.timedelta:
         raise _Invalid(where, str(exc)) from None
 
 
-_PYTHON = re.compile(r"\d+\.\d+(\.\d+)?")
+_PYTHON = r"\d+\.\d+(\.\d+)?"
 
 
 def _validate_python(value: object, where: str) -> Version:
@@ -525,7 +529,7 @@ def _validate_python(value: object, where: str) -> Version:
         # TOML reads 3.10 as the float 3.1, so a number cannot say which Python is meant.
         raise _Invalid(where, f'expected a string such as "3.11", got the number {value}; quote it')
     text = _validate_str(value, where)
-    if not _PYTHON.fullmatch(text.strip()):
+    if not re.fullmatch(_PYTHON, text.strip()):
         raise _Invalid(where, f'expected a Python version such as "3.11" or "3.12.4", got "{text}"')
     try:
         return Version(text.strip())
@@ -541,7 +545,7 @@ def _validate_url(value: object, where: str) -> str:
     return text
 
 
-_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ENV_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 
 
 def _validate_registries(value: object, where: str) -> Mapping[str, RegistrySettings]:
@@ -561,7 +565,7 @@ def _validate_registries(value: object, where: str) -> Mapping[str, RegistrySett
                 text = _validate_str(item, f"{key}.credentials")
                 if text.startswith("env:"):
                     env = text[len("env:") :]
-                    if not _ENV_NAME.fullmatch(env):
+                    if not re.fullmatch(_ENV_NAME, env):
                         raise _Invalid(f"{key}.credentials", f'"{env}" is not an environment variable name')
                     credentials = Credentials.ENV
                 elif text in ("docker-config", "none"):

@@ -168,9 +168,11 @@ def _finding(dependency: Dependency, rule: str, message: str, severity: Severity
 
 # --- PyPI ---------------------------------------------------------------------------------------
 
-_COMMIT = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
+# Only URL requirements need these patterns: they are kept as text and compiled by ``re`` (which
+# caches them) on first use, so that importing the rules does not pay for them.
+_COMMIT = r"^[0-9a-f]{40}([0-9a-f]{24})?$"
 _VCS_SCHEMES = ("git+", "hg+", "svn+", "bzr+")
-_ARCHIVE_HASH = re.compile(r"[#&](sha256|sha384|sha512)=[0-9a-fA-F]+")
+_ARCHIVE_HASH = r"[#&](sha256|sha384|sha512)=[0-9a-fA-F]+"
 
 
 @functools.lru_cache(maxsize=4096)
@@ -227,7 +229,7 @@ def _check_url(dependency: Dependency) -> list[Finding]:
                     f"{dependency.name} comes from a VCS URL with no ref; pin it to a full commit hash",
                 )
             ]
-        if not _COMMIT.match(ref):
+        if not re.match(_COMMIT, ref):
             return [
                 _finding(
                     dependency,
@@ -236,7 +238,7 @@ def _check_url(dependency: Dependency) -> list[Finding]:
                 )
             ]
         return []
-    if dependency.hashes or _ARCHIVE_HASH.search(url):
+    if dependency.hashes or re.search(_ARCHIVE_HASH, url):
         return []
     return [
         _finding(

@@ -60,10 +60,6 @@ _REQUIREMENT_SPAN = SpanRole.REQUIREMENT
 MAX_INCLUDE_DEPTH = 32
 """Deeper ``-r`` chains are reported rather than followed (a symlinked folder can make paths grow forever)."""
 
-# pip's ENV_VAR_RE: only ${NAME} with upper-case letters, digits and underscores is expanded.
-_ENV_VAR = re.compile(r"\$\{([A-Z0-9_]+)\}")
-# pip's SCHEME_RE: an include written as a URL is fetched by pip, never by depcheck.
-_REMOTE_INCLUDE = re.compile(r"(?:http|https|file):", re.IGNORECASE)
 _NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
 _NAME_PREFIX = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 # The plain shape of most requirement lines: name, optional [extras], optional specifier, all
@@ -71,11 +67,19 @@ _NAME_PREFIX = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _PLAIN = re.compile(
     r"([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)[ \t]*(?:\[([^\[\]]*)\][ \t]*)?([<>=!~][^;]*)?"
 )
-_EGG = re.compile(r"[#&]egg=([^&]*)")
-_EGG_VALUE = re.compile(r"([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)(?:\[([^\[\]]*)\])?")
-_SUBDIRECTORY = re.compile(r"[#&]subdirectory=([^&]*)")
-_SHELL_VARIABLE = re.compile(r"\$(?:\{[^}]*\}?|[A-Za-z_][A-Za-z0-9_]*|.?)")
 _UNQUOTED_WORD = re.compile(r"[^ \t\r\n]+")
+
+# Patterns for the rarer lines (environment references, remote includes, URL requirements, shell
+# variables in a Dockerfile's pip install) are kept as text and compiled by ``re`` (which caches
+# them) on first use, so that importing the parser does not pay for them.
+# pip's ENV_VAR_RE: only ${NAME} with upper-case letters, digits and underscores is expanded.
+_ENV_VAR = r"\$\{([A-Z0-9_]+)\}"
+# pip's SCHEME_RE: an include written as a URL is fetched by pip, never by depcheck.
+_REMOTE_INCLUDE = r"(?i:http|https|file):"
+_EGG = r"[#&]egg=([^&]*)"
+_EGG_VALUE = r"([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)(?:\[([^\[\]]*)\])?"
+_SUBDIRECTORY = r"[#&]subdirectory=([^&]*)"
+_SHELL_VARIABLE = r"\$(?:\{[^}]*\}?|[A-Za-z_][A-Za-z0-9_]*|.?)"
 
 # pip's vcs.all_schemes plus its plain URL schemes (pip/_internal/utils/urls.py, vcs/*.py).
 _VCS_SCHEMES = frozenset(
@@ -524,11 +528,11 @@ def _extras_of(extras: str) -> tuple[str, ...]:
 
 def _egg(url: str) -> tuple[str, tuple[str, ...]] | None:
     """The project name (and extras) an ``#egg=`` fragment gives."""
-    match = _EGG.search(url)
+    match = re.search(_EGG, url)
     if match is None:
         return None
     value = match.group(1)
-    parts = _EGG_VALUE.fullmatch(value)
+    parts = re.fullmatch(_EGG_VALUE, value)
     if parts is None:
         raise _Unparsable(f"the egg fragment {value!r} is not a valid project name")
     extras = _extras_of(f"[{parts.group(2)}]") if parts.group(2) else ()
@@ -565,7 +569,7 @@ def _vcs_name(url: str) -> str | None:
     repository = rest[slash:]
     if "@" in repository:
         repository = repository.rsplit("@", 1)[0]
-    subdirectory = _SUBDIRECTORY.search("#" + fragment) if fragment else None
+    subdirectory = re.search(_SUBDIRECTORY, "#" + fragment) if fragment else None
     if subdirectory is not None and subdirectory.group(1).strip("/"):
         repository = subdirectory.group(1)
     last = repository.rstrip("/").rsplit("/", 1)[-1]
@@ -740,7 +744,7 @@ def _expand(text: str, environ: Mapping[str, str]) -> tuple[str, list[str]]:
             return match.group(0)
         return found
 
-    return _ENV_VAR.sub(value, text), missing
+    return re.sub(_ENV_VAR, value, text), missing
 
 
 def _missing_reason(missing: Sequence[str], environ: Mapping[str, str]) -> str:
@@ -835,7 +839,7 @@ class _Walker:
             reason = _missing_reason(missing, self.context.environ)
             self.findings.append(unresolved_at(where, f"{option} {written}: {reason}", PYPI))
             return
-        if _REMOTE_INCLUDE.match(name):
+        if re.match(_REMOTE_INCLUDE, name):
             kind = "constraints" if constraint else "requirements"
             self.findings.append(
                 unresolved_at(
@@ -1142,7 +1146,7 @@ def _ignored(line: _Line) -> frozenset[str] | None:
 
 
 def _shell_reason(word: str) -> str:
-    match = _SHELL_VARIABLE.search(word)
+    match = re.search(_SHELL_VARIABLE, word)
     variable = match.group() if match is not None else "$"
     return f"shell variable {variable} is only known when the image is built"
 
