@@ -35,6 +35,7 @@ import bisect
 import datetime as dt
 import functools
 import logging
+import operator
 from collections.abc import Hashable, Iterator, Sequence
 from typing import TypeVar
 
@@ -148,16 +149,21 @@ def _range(specifier: str) -> SpecifierSet | None:
     return specifiers
 
 
+_VERSION = operator.itemgetter(0)
+"""The version of a ``(version, release)`` pair, as a sort and bisection key."""
+
+
 class _Project:
     """One project's releases, worked out once: parsed, put in order, indexed by version.
 
     ``parsed`` keeps the index's order. ``installable`` holds the releases an installer could
     take on some Python (not yanked, with files), oldest first (releases whose versions are equal,
     like ``1.0`` and ``1.0.0``, keep the index's order), each with its files' ``requires_python``
-    values (``python_sets``: each distinct set once) and whether it is a pre-release. ``by_version`` answers a PEP 440 equality lookup with
-    the first such release; ``versions`` maps each version as the index writes it to its parsed
-    form. ``eligible``, ``in_range`` and ``newest`` hold the answers to the questions asked so
-    far (:func:`_eligible`, :func:`candidates`, :func:`suggest_version`).
+    values and whether it is a pre-release; ``python_sets`` holds each distinct set of those
+    values once. ``by_version`` answers a PEP 440 equality lookup with the first such release;
+    ``versions`` maps each version as the index writes it to its parsed form. ``eligible``,
+    ``in_range`` and ``newest`` hold the answers to the questions asked so far
+    (:func:`_eligible`, :func:`candidates`, :func:`suggest_version`).
     """
 
     __slots__ = (
@@ -184,14 +190,12 @@ class _Project:
             versions[text] = version
         self.parsed = tuple(parsed)
         self.versions = versions
-        by_version: dict[Version, Release] = {}
-        for version, release in parsed:
-            by_version.setdefault(version, release)
-        self.by_version = by_version
+        # Built from the last release back, so that of equal versions the first listed stays.
+        self.by_version: dict[Version, Release] = dict(reversed(parsed))
         installable = []
         # Stable, so equal versions keep the index's order; little work when the index lists
         # releases oldest first already.
-        for version, release in sorted(parsed, key=_version):
+        for version, release in sorted(parsed, key=_VERSION):
             pythons = _pythons(release)
             if pythons and not release.yanked:  # no files: nothing to install
                 installable.append((version, release, pythons, version.is_prerelease))
@@ -202,10 +206,6 @@ class _Project:
         self.eligible: dict[Hashable, tuple[tuple[Version, Release], ...]] = {}
         self.in_range: dict[Hashable, tuple[tuple[Version, Release], ...]] = {}
         self.newest: dict[Hashable, str | None] = {}
-
-
-def _version(pair: tuple[Version, Release]) -> Version:
-    return pair[0]
 
 
 _ANSWERS = 256
@@ -253,8 +253,8 @@ def release_named(facts: ProjectFacts, version: Version) -> Release | None:
 
 def count_between(releases: Sequence[tuple[Version, Release]], low: Version, high: Version) -> int:
     """How many of ``releases`` (sorted oldest first) lie in ``(low, high]``."""
-    above_high = bisect.bisect_right(releases, high, key=_version)
-    return max(above_high - bisect.bisect_right(releases, low, key=_version), 0)
+    above_high = bisect.bisect_right(releases, high, key=_VERSION)
+    return max(above_high - bisect.bisect_right(releases, low, key=_VERSION), 0)
 
 
 def parsed_releases(facts: ProjectFacts) -> Iterator[tuple[Version, Release]]:
