@@ -113,10 +113,17 @@ def audit_reader(paths: Sequence[Path]) -> SnapshotReader:
 async def _hash_facts(
     index: SimpleIndex, findings: Iterable[Finding], rules: frozenset[str]
 ) -> dict[str, ProjectFacts]:
-    """The index's answer for every hashed requirement the fix will move, each project asked once."""
+    """The index's answer for every hashed requirement the fix will move, each project asked once.
+
+    The audit read release summaries only; these projects are read again with their files (from
+    the cache when a fix has read them before), since the new hashes are those of the files.
+    """
     dependencies = hashed_dependencies(findings, rules)
     keys = sorted({(dependency.name, dependency.index_url) for dependency in dependencies}, key=str)
-    answers = await asyncio.gather(*(index.project(name, index_url) for name, index_url in keys))
+    if not keys:
+        return {}
+    with_files = index.with_files()
+    answers = await asyncio.gather(*(with_files.project(name, index_url) for name, index_url in keys))
     return {facts.name: facts for facts in answers}
 
 

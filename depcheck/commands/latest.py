@@ -140,7 +140,13 @@ def choose_version(facts: ProjectFacts, policy: Policy) -> tuple[str | None, boo
 
 def why_no_version(facts: ProjectFacts, policy: Policy) -> str:
     """Why no release qualifies, found by relaxing one filter at a time."""
-    if not any(release.files and not release.yanked for _, release in parsed_releases(facts)):
+    # A release's installable Pythons are empty exactly when it has no files; unlike ``files``,
+    # they are known when the index was read without them (an audit's summaries).
+    if not any(
+        (release.installable_pythons if release.installable_pythons is not None else release.files)
+        and not release.yanked
+        for _, release in parsed_releases(facts)
+    ):
         return "the index lists no installable release (every release is yanked or has no files)"
     if policy.min_age is not None and choose_version(facts, dataclasses.replace(policy, min_age=None))[0]:
         return f"no release is older than --min-age ({_duration(policy.min_age)})"

@@ -161,8 +161,14 @@ def release_hashes(facts: ProjectFacts) -> dict[str, tuple[str, ...]]:
     """``version -> sha256 of every file`` from what the index said about a project.
 
     A version with a file whose sha256 the index did not give is left out: its list would be
-    incomplete, and pip would refuse the file it picks if that file's hash were missing.
+    incomplete, and pip would refuse the file it picks if that file's hash were missing. Facts
+    read without their files (an audit's) have no hashes to give: a ``ValueError``, since an empty
+    answer would read as "no release has hashes".
     """
+    if not facts.files_read:
+        raise ValueError(
+            f"{facts.name}: the index was read without files; read it with SimpleIndex(files=True)"
+        )
     hashes: dict[str, tuple[str, ...]] = {}
     for version, release in facts.releases.items():
         digests = [file.sha256 for file in release.files]

@@ -10,7 +10,10 @@ as pre-commit hooks running in parallel do), :class:`MemoryCache` for one proces
 :class:`NullCache` for ``--no-cache``. A Redis backend would be one more subclass.
 
 Entries are stored as plain dicts with a schema number rather than pickled classes, so that a
-cache written by another depcheck version is read as a miss instead of failing to unpickle.
+cache written by another depcheck version is read as a miss instead of failing to unpickle. An
+entry's ``form`` says what its body is: ``None`` for the registry's own bytes, else the name of
+the reading the caller kept instead (a PyPI page reduced to its releases is a tenth of the raw
+JSON and needs no parsing when read back; see :class:`~depcheck.registries.http.Keeper`).
 """
 
 from __future__ import annotations
@@ -36,12 +39,8 @@ DEFAULT_TTL = 600.0
 DEFAULT_NOT_FOUND_TTL = 120.0
 """Seconds a stored 404 is trusted: shorter, since a project may be published any minute."""
 
-SCHEMA = 1
+SCHEMA = 2
 """The layout of a stored entry; bump it when :meth:`CacheEntry.to_dict` changes."""
-
-DERIVED_PREFIX = "derived:"
-"""Keys of entries that hold a reading of a cached answer (keyed by the answer's content), not an
-answer from a registry: they never go stale, and hit/miss counts of registry answers skip them."""
 
 CACHED_STATUSES = frozenset({200, 404})
 """Answers worth keeping: the facts themselves and "no such name" (so an invented name is asked once)."""
@@ -49,12 +48,17 @@ CACHED_STATUSES = frozenset({200, 404})
 
 @dataclass(frozen=True)
 class CacheEntry:
-    """One stored answer: status, body, the headers worth keeping and when it was fetched (Unix time)."""
+    """One stored answer: status, body, the headers worth keeping and when it was fetched (Unix time).
+
+    ``form`` is ``None`` when ``body`` is the registry's own bytes, else the name (with its layout
+    version) of the reading kept in their place.
+    """
 
     status: int
     body: bytes
     headers: Mapping[str, str] = field(default_factory=dict)
     fetched_at: float = 0.0
+    form: str | None = None
 
     @property
     def etag(self) -> str | None:
@@ -83,6 +87,7 @@ class CacheEntry:
             "body": self.body,
             "headers": dict(self.headers),
             "fetched_at": self.fetched_at,
+            "form": self.form,
         }
 
     @classmethod
@@ -90,20 +95,22 @@ class CacheEntry:
         """The entry stored as ``data``, or ``None`` when it was written in another layout."""
         if not isinstance(data, dict) or data.get("schema") != SCHEMA:
             return None
-        status, body, headers, fetched_at = (
+        status, body, headers, fetched_at, form = (
             data.get("status"),
             data.get("body"),
             data.get("headers"),
             data.get("fetched_at"),
+            data.get("form"),
         )
         if not (
             isinstance(status, int)
             and isinstance(body, bytes)
             and isinstance(headers, dict)
             and isinstance(fetched_at, int | float)
+            and (form is None or isinstance(form, str))
         ):
             return None
-        return cls(status=status, body=body, headers=dict(headers), fetched_at=float(fetched_at))
+        return cls(status=status, body=body, headers=dict(headers), fetched_at=float(fetched_at), form=form)
 
 
 def strip_credentials(url: str) -> str:
@@ -115,9 +122,11 @@ def strip_credentials(url: str) -> str:
     return urlunsplit(parts._replace(netloc=host))
 
 
-def cache_key(method: str, url: str, accept: str | None) -> str:
-    """The key one request is stored under: method, credential-free URL and ``Accept``."""
-    return f"{method.upper()} {strip_credentials(url)} {accept or ''}"
+def cache_key(method: str, url: str, accept: str | None, form: str | None = None) -> str:
+    """The key one request is stored under: method, credential-free URL and ``Accept``, and the
+    ``form`` of a kept reading (two readings of one answer are kept side by side)."""
+    key = f"{method.upper()} {strip_credentials(url)} {accept or ''}"
+    return f"{key} kept-as {form}" if form is not None else key
 
 
 def default_cache_dir(environ: Mapping[str, str] | None = None) -> Path:

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
-import json
 import logging
 import math
 import netrc
@@ -44,11 +43,12 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
+import orjson
+
 from depcheck import __version__
-from depcheck.registries._httpx import httpx  # without its command-line tool
 from depcheck.registries.cache import (
     CACHED_STATUSES,
     CacheEntry,
@@ -57,6 +57,9 @@ from depcheck.registries.cache import (
     strip_credentials,
 )
 from depcheck.registries.interface import OfflineMiss, RegistryProtocolError, RegistryUnavailable
+
+if TYPE_CHECKING:
+    import httpx
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +95,23 @@ KEPT_HEADERS = frozenset(
 
 Decoder = Callable[["HttpResponse"], object]
 """Turns a 2xx body into what the caller wants, raising :class:`InvalidBody` to have it fetched again."""
+
+
+@dataclass(frozen=True)
+class Keeper:
+    """How the cache keeps a caller's reading of an answer in place of the registry's bytes.
+
+    A large Simple API page is megabytes of JSON that a warm run would read, hash and parse again
+    only to get back the same few facts; with a keeper the cache holds ``dump(decoded)`` instead,
+    and a later lookup gets ``load(kept)`` as its ``decoded`` without the raw body. ``form`` names
+    the reading and its layout version: an entry kept in another form (another depcheck version)
+    is not read. ``load`` raises ``ValueError``, ``TypeError``, ``KeyError`` or ``IndexError`` on
+    a damaged entry, which is then fetched again.
+    """
+
+    form: str
+    dump: Callable[[Any], bytes]
+    load: Callable[[bytes], object]
 
 
 class InvalidBody(Exception):
@@ -254,9 +274,10 @@ class _Call:
     headers: Mapping[str, str]
     decode: Decoder | None
     registry: str
+    keep: Keeper | None = None
 
 
-_MemoKey = tuple[str, str, str | None, tuple[tuple[str, str], ...], object, int]
+_MemoKey = tuple[str, str, str | None, tuple[tuple[str, str], ...], object, object, int]
 
 
 class HttpClient:
@@ -322,6 +343,10 @@ class HttpClient:
     def _network(self) -> httpx.AsyncClient:
         """The ``httpx`` client, made on first use unless one was given."""
         if self._client is None:
+            # httpx (and h2, anyio, ssl) is imported here, by the first request that reaches the
+            # network: a warm run answered from the cache never pays for it.
+            from depcheck.registries._httpx import httpx
+
             self._client = httpx.AsyncClient(
                 transport=self._transport,
                 http2=self._transport is None,
@@ -342,11 +367,20 @@ class HttpClient:
         cache: ResponseCache | None = None,
         ttl: float | None = None,
         decode: Decoder | None = None,
+        keep: Keeper | None = None,
         registry: str | None = None,
     ) -> HttpResponse:
         """``GET url``; see :meth:`request`."""
         return await self.request(
-            "GET", url, accept=accept, headers=headers, cache=cache, ttl=ttl, decode=decode, registry=registry
+            "GET",
+            url,
+            accept=accept,
+            headers=headers,
+            cache=cache,
+            ttl=ttl,
+            decode=decode,
+            keep=keep,
+            registry=registry,
         )
 
     async def head(
@@ -374,6 +408,7 @@ class HttpClient:
         cache: ResponseCache | None = None,
         ttl: float | None = None,
         decode: Decoder | None = None,
+        keep: Keeper | None = None,
         registry: str | None = None,
     ) -> HttpResponse:
         """Make the request once per run, through ``cache`` when given, retrying what can be retried.
@@ -381,14 +416,26 @@ class HttpClient:
         ``accept`` is the ``Accept`` header (and part of the cache key); ``headers`` are extra
         request headers (part of the per-run de-duplication key, never of the cache key, so do not
         pass a cache for requests whose answer depends on, say, a bearer token unless that is
-        what you want). ``decode`` runs on 2xx bodies inside the retry loop. ``registry`` names
+        what you want). ``decode`` runs on 2xx bodies inside the retry loop; with ``keep`` as well,
+        the cache stores the decoded reading instead of the body, and an answer restored from it
+        has ``decoded`` set and an empty ``body`` (see :class:`Keeper`). ``registry`` names
         the registry in errors (default: the URL's host). Raises
         :class:`~depcheck.registries.interface.RegistryUnavailable`,
         :class:`~depcheck.registries.interface.RegistryProtocolError` or
         :class:`~depcheck.registries.interface.OfflineMiss`.
         """
         extra = tuple(sorted((name.lower(), value) for name, value in (headers or {}).items()))
-        key: _MemoKey = (method.upper(), url, accept, extra, decode, id(cache) if cache is not None else 0)
+        if keep is not None and decode is None:
+            raise ValueError("a keeper stores a decoded reading: pass the decode hook too")
+        key: _MemoKey = (
+            method.upper(),
+            url,
+            accept,
+            extra,
+            decode,
+            keep,
+            id(cache) if cache is not None else 0,
+        )
         task = self._memo.get(key)
         if task is None:
             clean_url, credentials = split_credentials(url)
@@ -400,6 +447,7 @@ class HttpClient:
                 headers=dict(extra),
                 decode=decode,
                 registry=registry or host_of(clean_url),
+                keep=keep,
             )
             task = asyncio.ensure_future(self._lookup(call, cache, ttl))
             self._memo[key] = task
@@ -413,8 +461,18 @@ class HttpClient:
     # --- one lookup ---------------------------------------------------------------------------
 
     async def _lookup(self, call: _Call, cache: ResponseCache | None, ttl: float | None) -> HttpResponse:
-        key = cache_key(call.method, call.url, call.accept) if cache is not None else None
+        form = call.keep.form if call.keep is not None else None
+        key = cache_key(call.method, call.url, call.accept, form) if cache is not None else None
         entry = cache.get(key) if cache is not None and key is not None else None
+        if (
+            entry is not None
+            and entry.form is not None
+            and (call.keep is None or entry.form != call.keep.form)
+        ):
+            logger.debug(
+                "cached answer for %s is kept as %s, not read here; asking again", call.url, entry.form
+            )
+            entry = None
 
         if entry is not None and cache is not None:
             fresh = entry.age() <= cache.ttl_for(entry.status, ttl)
@@ -458,11 +516,30 @@ class HttpClient:
 
         if cache is not None and key is not None and response.status in CACHED_STATUSES:
             kept = {header: value for header, value in response.headers.items() if header in KEPT_HEADERS}
-            cache.set(key, CacheEntry(response.status, response.body, kept, time.time()))
+            if call.keep is not None and response.ok:
+                stored = CacheEntry(
+                    response.status, call.keep.dump(response.decoded), kept, time.time(), call.keep.form
+                )
+            else:
+                stored = CacheEntry(response.status, response.body, kept, time.time())
+            cache.set(key, stored)
         return response
 
     @staticmethod
     def _from_entry(entry: CacheEntry, call: _Call) -> HttpResponse:
+        if entry.form is not None and call.keep is not None:
+            try:
+                decoded = call.keep.load(entry.body)
+            except (ValueError, TypeError, KeyError, IndexError) as exc:
+                raise InvalidBody(f"the kept reading ({entry.form}) is damaged: {exc}") from exc
+            return HttpResponse(
+                url=call.url,
+                status=entry.status,
+                headers=entry.headers,
+                body=b"",
+                from_cache=True,
+                decoded=decoded,
+            )
         answer = HttpResponse(
             url=call.url, status=entry.status, headers=entry.headers, body=entry.body, from_cache=True
         )
@@ -538,6 +615,8 @@ class HttpClient:
         return semaphore
 
     async def _send(self, call: _Call) -> HttpResponse:
+        from depcheck.registries._httpx import httpx  # loaded by _network() below at the latest
+
         request_headers = {"user-agent": self.user_agent, **call.headers}
         if call.accept is not None:
             request_headers["accept"] = call.accept
@@ -572,6 +651,6 @@ class HttpClient:
 def json_body(response: HttpResponse) -> Any:
     """The body parsed as JSON, or :class:`InvalidBody` (a truncated or garbled answer) to retry."""
     try:
-        return json.loads(response.body)
-    except (ValueError, UnicodeDecodeError) as exc:
+        return orjson.loads(response.body)
+    except orjson.JSONDecodeError as exc:
         raise InvalidBody(f"invalid JSON from {response.url}: {exc}") from exc

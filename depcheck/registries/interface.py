@@ -104,6 +104,9 @@ class ProjectFacts:
     index: str = ""
     status: str | None = None
     """PEP 792 ``project-status`` (``active``, ``archived``, ``quarantined``, ``deprecated``)."""
+    files_read: bool = True
+    """Whether each release's ``files`` were read; an audit reads release summaries only, and its
+    releases have no files (``SimpleIndex(files=True)`` reads them, for ``fix --hash``)."""
 
 
 @dataclass(frozen=True)

@@ -23,23 +23,21 @@ import asyncio
 import dataclasses
 import datetime as dt
 import functools
-import hashlib
-import json
 import logging
-import time
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+import orjson
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from depcheck.registries.cache import DERIVED_PREFIX, CacheEntry, ResponseCache, strip_credentials
+from depcheck.registries.cache import ResponseCache, strip_credentials
 from depcheck.registries.config import default_index_url
 from depcheck.registries.filenames import VersionReader
-from depcheck.registries.http import HttpClient, HttpResponse, InvalidBody, host_of
+from depcheck.registries.http import HttpClient, HttpResponse, Keeper, host_of
 from depcheck.registries.interface import (
     PackageIndex,
     ProjectFacts,
@@ -77,17 +75,30 @@ def _api_major(version: str, registry: str) -> None:
 
 
 def decode_project_page(response: HttpResponse) -> ParsedPage:
-    """Parse a 200 answer into its releases (the HTTP layer's ``decode`` hook).
+    """Parse a 200 answer into its releases and their files (the HTTP layer's ``decode`` hook).
 
-    PEP 691 JSON is read by :func:`compact_json_page` straight into the compact reading, which
-    the page returned is made from (its files are built when first asked for) and keeps to be
-    cached; PEP 503 HTML by ``pypi-simple``.
+    PEP 691 JSON is read by :func:`depcheck.registries.pep691.read_page` straight into the
+    compact reading, which the page returned is made from (its files are built when first asked
+    for) and keeps to be cached; PEP 503 HTML by ``pypi-simple``.
 
     Raises :class:`~depcheck.registries.http.InvalidBody` for a body that may be a transient
     accident (truncated or mis-shaped JSON: fetched again) and
     :class:`~depcheck.registries.interface.RegistryProtocolError` for an answer that will not
     change (an unsupported API version or content type).
     """
+    return _decode_page(response, files=True)
+
+
+def decode_project_summary(response: HttpResponse) -> ParsedPage:
+    """:func:`decode_project_page` without the files of a JSON page (what an audit reads).
+
+    Its releases have no ``files`` (``ParsedPage.files_read`` is false): yanks, upload times and
+    ``requires-python`` are summarised per release, and no file record or hash is kept.
+    """
+    return _decode_page(response, files=False)
+
+
+def _decode_page(response: HttpResponse, *, files: bool) -> ParsedPage:
     registry = host_of(response.url)
     media = response.content_type
     if "json" in media:
@@ -95,17 +106,11 @@ def decode_project_page(response: HttpResponse) -> ParsedPage:
             "application/vnd.pypi.simple.v1+"
         ):
             raise RegistryProtocolError(registry, f"Simple API content type {media} is not supported")
-        try:
-            data = json.loads(response.body)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise InvalidBody(f"invalid JSON from {response.url}: {exc}") from exc
-        if not isinstance(data, dict) or not isinstance(data.get("meta"), dict):
-            raise InvalidBody(f"unexpected JSON from {response.url}: no 'meta' object")
-        api_version = data["meta"].get("api-version")
-        if not isinstance(api_version, str):
-            raise InvalidBody(f"unexpected JSON from {response.url}: no 'meta.api-version'")
-        _api_major(api_version, registry)
-        compact = compact_json_page(data, response.url)
+        from depcheck.registries.pep691 import read_page
+
+        compact = read_page(
+            response.body, response.url, files=files, check_api=lambda version: _api_major(version, registry)
+        )
         return dataclasses.replace(expand_page(compact), compact=compact)
     if media in ("text/html", "application/vnd.pypi.simple.v1+html", ""):
         from pypi_simple import ProjectPage, UnexpectedRepoVersionWarning, UnsupportedRepoVersionError
@@ -119,8 +124,24 @@ def decode_project_page(response: HttpResponse) -> ParsedPage:
             raise RegistryProtocolError(
                 registry, f"Simple API version {exc.declared_version} is not supported (depcheck reads 1.x)"
             ) from exc
-        return ParsedPage(releases_from_page(page), str(page.status) if page.status is not None else None)
+        parsed = ParsedPage(releases_from_page(page), str(page.status) if page.status is not None else None)
+        if files:
+            return parsed
+        # The same summary a JSON page gives, so that a run does not see files the next one
+        # (answered from the kept summary) would not.
+        compact = compact_page(parsed, files=False)
+        return dataclasses.replace(expand_page(compact), compact=compact)
     raise RegistryProtocolError(registry, f"unexpected content type {media!r} from {response.url}")
+
+
+def parse_json_page(body: bytes, url: str) -> ParsedPage:
+    """A PEP 691 JSON page with its files (the API version is checked as :func:`decode_project_page` does)."""
+    from depcheck.registries.pep691 import read_page
+
+    registry = host_of(url)
+    return expand_page(
+        read_page(body, url, files=True, check_api=lambda version: _api_major(version, registry))
+    )
 
 
 def _file(package: DistributionPackage) -> ReleaseFile:
@@ -192,7 +213,12 @@ def facts_from_page(name: str, page: ParsedPage | ProjectPage, index: str) -> Pr
     if not isinstance(page, ParsedPage):
         page = ParsedPage(releases_from_page(page), str(page.status) if page.status is not None else None)
     return ProjectFacts(
-        name=canonicalize_name(name), found=True, releases=page.releases, index=index, status=page.status
+        name=canonicalize_name(name),
+        found=True,
+        releases=page.releases,
+        index=index,
+        status=page.status,
+        files_read=page.files_read,
     )
 
 
@@ -204,9 +230,12 @@ class ParsedPage:
     status: str | None = None
     compact: bytes | None = field(default=None, compare=False, repr=False)
     """:func:`compact_page` of this page, when the reading was made from it (a JSON page is)."""
+    files_read: bool = True
+    """Whether the releases carry their files (a summary reading has none: see
+    :func:`decode_project_summary`)."""
 
 
-COMPACT_FORMAT = 3
+COMPACT_FORMAT = 5
 """The layout of :func:`compact_page`; bump it when that changes (old entries are then unused)."""
 
 
@@ -214,16 +243,24 @@ def _stamp(moment: dt.datetime | None) -> float | None:
     return moment.timestamp() if moment is not None else None
 
 
-def compact_page(page: ParsedPage) -> bytes:
+def _iso(moment: dt.datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def compact_page(page: ParsedPage, *, files: bool = True) -> bytes:
     """A page's releases as compact JSON, in two lines: the release summaries, then the files.
 
-    The first line is what the rules read (per release: version, yank, reason, upload time,
-    ``requires-python`` and :attr:`~depcheck.registries.interface.Release.installable_pythons`);
-    the second holds every file, one list per file with no key names repeated, and is decoded
-    only when a file itself is asked for (``fix --hash``). A warm audit of a project with
-    thousands of files thus builds no file records at all. JSON escapes line breaks inside
-    strings, so the first line break is the separator.
+    The first line is what the rules read (per release: version, yank, reason, upload time as a
+    Unix time, ``requires-python`` and
+    :attr:`~depcheck.registries.interface.Release.installable_pythons`); the second holds every
+    file, one list per file with no key names repeated (name, sha256, ``requires-python``, yank,
+    reason, upload time as the index wrote it), and is decoded only
+    when a file itself is asked for (``fix --hash``). A warm audit of a project with thousands of
+    files thus builds no file records at all. JSON escapes line breaks inside strings, so the
+    first line break is the separator. With ``files`` false (or a page read without its files),
+    the second line is left out.
     """
+    files = files and page.files_read
     summaries = [
         [
             version,
@@ -235,7 +272,10 @@ def compact_page(page: ParsedPage) -> bytes:
         ]
         for version, release in page.releases.items()
     ]
-    files = [
+    head = orjson.dumps({"status": page.status, "files": files, "releases": summaries})
+    if not files:
+        return head
+    listed = [
         [
             [
                 file.filename,
@@ -243,14 +283,13 @@ def compact_page(page: ParsedPage) -> bytes:
                 file.requires_python,
                 file.yanked,
                 file.yanked_reason,
-                _stamp(file.upload_time),
+                _iso(file.upload_time),
             ]
             for file in release.files
         ]
         for release in page.releases.values()
     ]
-    head = json.dumps({"status": page.status, "releases": summaries}, separators=(",", ":"))
-    return f"{head}\n{json.dumps(files, separators=(',', ':'))}".encode()
+    return head + b"\n" + orjson.dumps(listed)
 
 
 def _moment(stamp: float | None) -> dt.datetime | None:
@@ -266,7 +305,7 @@ class _PageFiles:
 
     def release(self, index: int) -> tuple[ReleaseFile, ...]:
         if self.decoded is None:
-            self.decoded = json.loads(self.blob)
+            self.decoded = orjson.loads(self.blob)
         return tuple(
             ReleaseFile(
                 filename=filename,
@@ -274,7 +313,7 @@ class _PageFiles:
                 requires_python=requires_python,
                 yanked=yanked,
                 yanked_reason=reason,
-                upload_time=_moment(uploaded),
+                upload_time=upload_moment(uploaded),
             )
             for filename, sha256, requires_python, yanked, reason, uploaded in self.decoded[index]
         )
@@ -288,12 +327,13 @@ class _ReadRelease(Release):
 
     Everything but ``files`` is set when it is made; ``files`` is built on first access (and then
     kept), so a release is equal to, hashes and prints like the plain ``Release`` it stands for.
+    A reading made without files (``files`` is ``None``) gives releases with no files.
     """
 
     _page_files: _PageFiles
     _index: int
 
-    def __init__(self, summary: list[Any], files: _PageFiles, index: int) -> None:
+    def __init__(self, summary: list[Any], files: _PageFiles | None, index: int) -> None:
         version, yanked, reason, uploaded, requires_python, pythons = summary
         # The record is frozen; its fields are written once, here, as the dataclass' own
         # __init__ would (through the instance dictionary, which ``files`` below fills later).
@@ -307,6 +347,8 @@ class _ReadRelease(Release):
             _page_files=files,
             _index=index,
         )
+        if files is None:
+            self.__dict__["files"] = ()
 
     @functools.cached_property
     def files(self) -> tuple[ReleaseFile, ...]:
@@ -326,14 +368,14 @@ class _ReadRelease(Release):
 def expand_page(blob: bytes) -> ParsedPage:
     """The page :func:`compact_page` wrote (its files are decoded when first asked for)."""
     head, _, rest = blob.partition(b"\n")
-    if not (rest.startswith(b"[") and rest.endswith(b"]")):
+    data = orjson.loads(head)
+    if data["files"] and not (rest.startswith(b"[") and rest.endswith(b"]")):
         raise ValueError("the files line is missing or cut short")
-    data = json.loads(head)
-    files = _PageFiles(rest)
+    files = _PageFiles(rest) if data["files"] else None
     releases: dict[str, Release] = {
         summary[0]: _ReadRelease(summary, files, index) for index, summary in enumerate(data["releases"])
     }
-    return ParsedPage(releases, data["status"])
+    return ParsedPage(releases, data["status"], files_read=files is not None)
 
 
 def version_from_filename(filename: str, project: str) -> str | None:
@@ -341,7 +383,8 @@ def version_from_filename(filename: str, project: str) -> str | None:
     return VersionReader(project).version(filename)
 
 
-def _upload_time(value: object) -> dt.datetime | None:
+def upload_moment(value: object) -> dt.datetime | None:
+    """A PEP 700 upload time as an aware datetime (UTC when no offset is written), or ``None``."""
     if not isinstance(value, str):
         return None
     try:
@@ -351,190 +394,14 @@ def _upload_time(value: object) -> dt.datetime | None:
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=dt.UTC)
 
 
-_Row = tuple[int, str, "str | None", "str | None", bool, "str | None", "dt.datetime | None"]
-"""One file as the JSON reader keeps it: its place on the page, then the fields of a
-:class:`~depcheck.registries.interface.ReleaseFile` in order."""
-
-
-def _json_releases(data: dict[str, Any], url: str) -> tuple[list[tuple[str, list[_Row]]], str | None]:
-    """A PEP 691 JSON page's files grouped by release (oldest first, each version as spelled by the
-    index), in page order within a release, and the page's PEP 792 status.
-
-    Files are grouped by the version text in their names first (a string key: cheap), and the
-    texts that are one version under PEP 440 (``1.0`` and ``1.0.0``) are merged after, so the
-    41,000 files of a large audit are not each hashed as a parsed version.
-    """
-    files = data.get("files")
-    name = data.get("name")
-    if not isinstance(files, list):
-        raise InvalidBody(f"unexpected JSON from {url}: 'files' should be a list")
-    if not isinstance(name, str):
-        raise InvalidBody(f"unexpected JSON from {url}: 'name' should be a string")
-    project = canonicalize_name(name)
-    spelled: dict[Version, str] = {}
-    parsed: dict[str, Version | None] = {}  # file names repeat the listed texts: parse each once
-    versions = data.get("versions")
-    if isinstance(versions, list):
-        for text in versions:
-            try:
-                listed = Version(text)
-            except (InvalidVersion, TypeError):
-                logger.debug("%s: skipping version %r listed by the index: not PEP 440", project, text)
-                continue
-            spelled.setdefault(listed, text)
-            parsed[text] = listed
-    by_text: dict[str, list[_Row]] = {}
-    reader = VersionReader(project)
-    for index, entry in enumerate(files):
-        if not isinstance(entry, dict) or not isinstance(entry.get("filename"), str):
-            raise InvalidBody(f"unexpected JSON from {url}: files[{index}] has no 'filename'")
-        filename: str = entry["filename"]
-        written = reader.version(filename)
-        if written is None:
-            logger.debug("%s: skipping %s: no version in the file name", project, filename)
-            continue
-        if written not in parsed:
-            try:
-                parsed[written] = Version(written)
-            except InvalidVersion:
-                parsed[written] = None
-        version = parsed[written]
-        if version is None:
-            # A built distribution named like an sdist (`name-1.0.linux-x86_64.tar.gz`, an old
-            # bdist_dumb): the full file-name parser knows those.
-            written = reader.full(filename) or written
-            if written not in parsed:
-                try:
-                    parsed[written] = Version(written)
-                except InvalidVersion:
-                    parsed[written] = None
-            version = parsed[written]
-        if version is None:
-            logger.debug("%s: skipping %s: version %r is not PEP 440", project, filename, written)
-            continue
-        hashes = entry.get("hashes")
-        yanked = entry.get("yanked", False)
-        requires_python = entry.get("requires-python")
-        row: _Row = (
-            index,
-            filename,
-            hashes.get("sha256") if isinstance(hashes, dict) else None,
-            requires_python if isinstance(requires_python, str) and requires_python else None,
-            yanked is True or isinstance(yanked, str),
-            yanked if isinstance(yanked, str) and yanked else None,
-            _upload_time(entry.get("upload-time")),
-        )
-        group = by_text.get(written)
-        if group is None:
-            by_text[written] = [row]
-        else:
-            group.append(row)
-    grouped: dict[Version, list[_Row]] = {}
-    merged: set[Version] = set()
-    for text, rows in by_text.items():  # in the order each text first appears on the page
-        version = parsed[text]
-        assert version is not None  # only texts that are versions were given rows
-        spelled.setdefault(version, text)
-        if version in grouped:
-            grouped[version].extend(rows)
-            merged.add(version)
-        else:
-            grouped[version] = rows
-    for version in merged:
-        grouped[version].sort(key=lambda row: row[0])
-    status_table = data.get("project-status")
-    status = status_table.get("status") if isinstance(status_table, dict) else None
-    return (
-        [(spelled[version], rows) for version, rows in sorted(grouped.items(), key=lambda item: item[0])],
-        status if isinstance(status, str) else None,
-    )
-
-
-def parse_json_page(data: dict[str, Any], url: str) -> ParsedPage:
-    """Read a PEP 691 JSON page (its ``meta`` already checked) into releases.
-
-    Written directly rather than through ``pypi-simple``'s validated models: a large project
-    (thousands of files) took over 200 ms there and takes a tenth of that here, and an audit asks
-    for hundreds of projects. Shapes are checked as they are read; a wrong one raises
-    :class:`~depcheck.registries.http.InvalidBody` (fetched again, then a protocol error).
-    """
-    releases, status = _json_releases(data, url)
-    return ParsedPage(
-        {
-            version: _release(
-                version,
-                [
-                    ReleaseFile(
-                        filename=filename,
-                        sha256=sha256,
-                        requires_python=requires_python,
-                        yanked=yanked,
-                        yanked_reason=reason,
-                        upload_time=uploaded,
-                    )
-                    for _, filename, sha256, requires_python, yanked, reason, uploaded in rows
-                ],
-            )
-            for version, rows in releases
-        },
-        status,
-    )
-
-
-def compact_json_page(data: dict[str, Any], url: str) -> bytes:
-    """:func:`compact_page` of :func:`parse_json_page`'s reading, without making the reading.
-
-    A cold audit writes the compact reading of every page it fetches; going to it straight from
-    the JSON skips a record per file and a second walk over them. The per-release summary is
-    worked out here as :func:`_release` and
-    :func:`~depcheck.registries.interface.installable_pythons` do (the tests hold the two ways
-    equal on every recorded page).
-    """
-    releases, status = _json_releases(data, url)
-    summaries = []
-    files = []
-    for version, rows in releases:
-        # One pass per release (this runs for every file of a cold audit).
-        entries = []
-        earliest: float | None = None
-        reason: str | None = None
-        requires: str | None = None
-        unyanked: dict[str | None, None] = {}
-        every: dict[str | None, None] = {}
-        for _, filename, sha256, requires_python, yanked, why, uploaded in rows:
-            stamp = uploaded.timestamp() if uploaded is not None else None
-            entries.append([filename, sha256, requires_python, yanked, why, stamp])
-            if stamp is not None and (earliest is None or stamp < earliest):
-                earliest = stamp
-            if reason is None and why:
-                reason = why
-            if requires is None and requires_python:
-                requires = requires_python
-            if not yanked:
-                unyanked[requires_python] = None
-            every[requires_python] = None
-        all_yanked = not unyanked
-        summaries.append(
-            [
-                version,
-                all_yanked,
-                reason if all_yanked else None,
-                earliest,
-                requires,
-                list(every if all_yanked else unyanked),
-            ]
-        )
-        files.append(entries)
-    head = json.dumps({"status": status, "releases": summaries}, separators=(",", ":"))
-    return f"{head}\n{json.dumps(files, separators=(',', ':'))}".encode()
-
-
 class SimpleIndex(PackageIndex):
     """A PyPI-compatible index over the Simple API, through the shared :class:`HttpClient`.
 
     ``index_url`` is the configured default (else :func:`~depcheck.registries.config.default_index_url`
     is asked once, on first use); a call's own ``index_url`` wins. ``cache`` and ``ttl`` go to the
-    HTTP layer.
+    HTTP layer. ``files`` says whether the releases carry their files (their hashes); an audit
+    needs only the release summaries, which are read and cached without the files (see
+    :func:`decode_project_summary`); :meth:`with_files` gives the index that reads them.
     """
 
     def __init__(
@@ -544,12 +411,20 @@ class SimpleIndex(PackageIndex):
         index_url: str | None = None,
         cache: ResponseCache | None = None,
         ttl: float | None = None,
+        files: bool = False,
     ) -> None:
         self.http = http
         self.index_url = index_url
         self.cache = cache
         self.ttl = ttl
+        self.files = files
         self._facts: dict[str, ProjectFacts] = {}
+
+    def with_files(self) -> SimpleIndex:
+        """This index, reading the files of each release too (for ``fix --hash``); same client and cache."""
+        if self.files:
+            return self
+        return SimpleIndex(self.http, index_url=self.index_url, cache=self.cache, ttl=self.ttl, files=True)
 
     def _index(self, index_url: str | None) -> str:
         if index_url:
@@ -557,30 +432,6 @@ class SimpleIndex(PackageIndex):
         if self.index_url is None:
             self.index_url = default_index_url()
         return self.index_url
-
-    def _decode(self, response: HttpResponse) -> ParsedPage:
-        """:func:`decode_project_page`, remembered in the cache by the body's content.
-
-        A warm run reads hundreds of cached pages (one large project lists thousands of files);
-        re-reading each JSON body costs more than everything else in the run. The reading is kept
-        beside the raw answer under a key made of the body's hash, so it can never describe a
-        different body, and only the compact reading is loaded again.
-        """
-        if self.cache is None or not response.body:
-            return decode_project_page(response)
-        key = f"{DERIVED_PREFIX}pypi-page:{COMPACT_FORMAT}:{hashlib.sha256(response.body).hexdigest()}"
-        kept = self.cache.get(key)
-        if kept is not None:
-            try:
-                return expand_page(kept.body)
-            except (ValueError, TypeError, KeyError, IndexError) as exc:
-                logger.warning(
-                    "cached reading of %s is unusable (%s); reading the page again", response.url, exc
-                )
-        page = decode_project_page(response)
-        compact = page.compact if page.compact is not None else compact_page(page)
-        self.cache.set(key, CacheEntry(200, compact, {}, time.time()))
-        return page
 
     async def project(self, name: str, index_url: str | None = None) -> ProjectFacts:
         index = self._index(index_url).rstrip("/")
@@ -596,7 +447,12 @@ class SimpleIndex(PackageIndex):
         if known is not None:
             return known
         response = await self.http.get(
-            url, accept=ACCEPT, cache=self.cache, ttl=self.ttl, decode=self._decode
+            url,
+            accept=ACCEPT,
+            cache=self.cache,
+            ttl=self.ttl,
+            decode=decode_project_page if self.files else decode_project_summary,
+            keep=PAGE_KEEPER if self.files else SUMMARY_KEEPER,
         )
         registry = host_of(shown)
         if response.status == 404:
@@ -615,3 +471,18 @@ class SimpleIndex(PackageIndex):
     async def projects(self, names: Iterable[str], index_url: str | None = None) -> list[ProjectFacts]:
         """Several projects at once (concurrently, each asked once)."""
         return list(await asyncio.gather(*(self.project(name, index_url) for name in names)))
+
+
+def _keep_page(page: ParsedPage) -> bytes:
+    return page.compact if page.compact is not None else compact_page(page)
+
+
+def _keep_summary(page: ParsedPage) -> bytes:
+    return page.compact if page.compact is not None else compact_page(page, files=False)
+
+
+PAGE_KEEPER = Keeper(form=f"pypi-page:{COMPACT_FORMAT}", dump=_keep_page, load=expand_page)
+"""How the HTTP layer's cache keeps a Simple API page read with its files: its :func:`compact_page`."""
+
+SUMMARY_KEEPER = Keeper(form=f"pypi-summary:{COMPACT_FORMAT}", dump=_keep_summary, load=expand_page)
+"""How it keeps a page read for an audit: the release summaries alone."""

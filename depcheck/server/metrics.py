@@ -40,7 +40,7 @@ from prometheus_client.core import CounterMetricFamily, Metric
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 from prometheus_client.registry import Collector
 
-from depcheck.registries.cache import DERIVED_PREFIX, CacheEntry, ResponseCache
+from depcheck.registries.cache import CacheEntry, ResponseCache
 from depcheck.registries.interface import (
     ImageFacts,
     ImageRegistry,
@@ -223,8 +223,6 @@ class CountingCache(ResponseCache):
 
     def get(self, key: str) -> CacheEntry | None:
         entry = self.inner.get(key)
-        if key.startswith(DERIVED_PREFIX):
-            return entry  # a reading of an answer, not an answer: not a registry cache hit or miss
         if entry is not None and entry.age() <= self.inner.ttl_for(entry.status):
             self.metrics.cache_hits.labels(self.backend).inc()
         else:

@@ -276,7 +276,7 @@ def test_wrongly_shaped_json(cli: Cli, registry: FakeRegistry) -> None:
 
     assert message(data, "requirements.txt", 1) == (
         f"httpx was not verified: PyPI ({cli.host}) could not answer: "
-        f"unexpected JSON from {cli.registry.index_url}/httpx/: no 'meta' object after 4 attempts"
+        f"unexpected JSON from {cli.registry.index_url}/httpx/: Object missing required field `meta` after 4 attempts"
     )
 
 

@@ -207,3 +207,9 @@ def test_release_hashes_from_registry_facts_leave_out_incomplete_releases():
     raw = b"pkg==0.9 --hash=sha256:" + E.encode() + b"\n"
     finding = hashed(raw, "pkg==0.9", "pkg==1.0", (f"sha256:{E}",))
     assert lookup(finding.dependency) == {"1.0": (A, B)}
+
+
+def test_facts_read_without_files_are_refused_rather_than_read_as_hashless():
+    facts = ProjectFacts(name="demo", found=True, releases={"1.0": Release(version="1.0")}, files_read=False)
+    with pytest.raises(ValueError, match=r"demo: the index was read without files"):
+        release_hashes(facts)

@@ -17,7 +17,7 @@ from depcheck.registries.cache import (
     cache_key,
     default_cache_dir,
 )
-from depcheck.registries.http import HttpClient, json_body
+from depcheck.registries.http import HttpClient, HttpResponse, Keeper, json_body
 from depcheck.registries.interface import OfflineMiss
 from depcheck.testing import FakeRegistry
 
@@ -206,3 +206,97 @@ async def test_the_no_cache_option_asks_every_run(registry: FakeRegistry) -> Non
         async with HttpClient() as run:
             await run.get(f"{registry.index_url}/httpx/", cache=cache)
     assert registry.count() == 2
+
+
+def _names(response: HttpResponse) -> list[str]:
+    """A reading of a Simple API page: the file names, in page order."""
+    return [item["filename"] for item in json_body(response)["files"]]
+
+
+NAMES = Keeper(
+    form="names:1", dump=lambda names: "\n".join(names).encode(), load=lambda kept: kept.decode().split("\n")
+)
+
+
+async def test_a_keeper_stores_the_reading_instead_of_the_body(registry: FakeRegistry) -> None:
+    cache = MemoryCache()
+    url = f"{registry.index_url}/attrs/"
+    async with HttpClient() as first_run:
+        first = await first_run.get(url, accept=JSON, cache=cache, decode=_names, keep=NAMES)
+    stored = cache.get(cache_key("GET", url, JSON, "names:1"))
+    async with HttpClient() as second_run:
+        second = await second_run.get(url, accept=JSON, cache=cache, decode=_names, keep=NAMES)
+    assert stored is not None
+    assert stored.form == "names:1"
+    assert stored.body.split(b"\n")[0] == b"attrs-15.0.0-py2-none-any.whl"
+    assert len(stored.body) < len(first.body) / 10
+    assert (second.from_cache, second.body, second.decoded) == (True, b"", first.decoded)
+    assert registry.count("/simple/attrs/") == 1
+
+
+async def test_an_entry_kept_in_another_form_is_fetched_again(registry: FakeRegistry) -> None:
+    cache = MemoryCache()
+    url = f"{registry.index_url}/attrs/"
+    cache.set(
+        cache_key("GET", url, JSON, "names:0"),
+        CacheEntry(200, b"old layout", {}, time.time(), form="names:0"),
+    )
+    async with HttpClient() as run:
+        response = await run.get(url, accept=JSON, cache=cache, decode=_names, keep=NAMES)
+    stored = cache.get(cache_key("GET", url, JSON, "names:1"))
+    assert (response.from_cache, registry.count("/simple/attrs/")) == (False, 1)
+    assert stored is not None
+    assert stored.form == "names:1"
+
+
+async def test_a_kept_reading_is_never_served_to_a_caller_wanting_the_body(registry: FakeRegistry) -> None:
+    cache = MemoryCache()
+    url = f"{registry.index_url}/attrs/"
+    async with HttpClient() as first_run:
+        await first_run.get(url, accept=JSON, cache=cache, decode=_names, keep=NAMES)
+    async with HttpClient() as second_run:
+        plain = await second_run.get(url, accept=JSON, cache=cache, decode=json_body)
+    assert plain.from_cache is False
+    assert plain.decoded["name"] == "attrs"  # type: ignore[index]
+    assert registry.count("/simple/attrs/") == 2
+
+
+async def test_a_damaged_kept_reading_is_fetched_again(
+    registry: FakeRegistry, caplog: pytest.LogCaptureFixture
+) -> None:
+    def refuse(kept: bytes) -> list[str]:
+        raise ValueError("cut short")
+
+    damaged = Keeper(form="names:1", dump=NAMES.dump, load=refuse)
+    cache = MemoryCache()
+    url = f"{registry.index_url}/attrs/"
+    cache.set(cache_key("GET", url, JSON, "names:1"), CacheEntry(200, b"x", {}, time.time(), form="names:1"))
+    async with HttpClient() as run:
+        response = await run.get(url, accept=JSON, cache=cache, decode=_names, keep=damaged)
+    assert (response.from_cache, registry.count("/simple/attrs/")) == (False, 1)
+    assert "is unusable (the kept reading (names:1) is damaged: cut short); asking again" in caplog.text
+
+
+async def test_a_stale_kept_reading_is_revalidated_and_served_again(registry: FakeRegistry) -> None:
+    cache = MemoryCache(ttl=0)
+    url = f"{registry.index_url}/attrs/"
+    async with HttpClient() as first_run:
+        first = await first_run.get(url, accept=JSON, cache=cache, decode=_names, keep=NAMES)
+    time.sleep(0.01)
+    async with HttpClient() as second_run:
+        second = await second_run.get(url, accept=JSON, cache=cache, decode=_names, keep=NAMES)
+    assert registry.requests[1].headers["if-none-match"] == first.headers["etag"]
+    assert (second.status, second.revalidated, second.decoded) == (200, True, first.decoded)
+
+
+async def test_a_keeper_needs_a_decode_hook() -> None:
+    async with HttpClient() as run:
+        with pytest.raises(ValueError, match="pass the decode hook too"):
+            await run.get("http://index.example/simple/attrs/", keep=NAMES)
+
+
+def test_an_entry_keeps_its_form_on_disk(tmp_path: Path) -> None:
+    DiskCache(tmp_path).set("k", CacheEntry(200, b"r", {}, 1.0, form="pypi-page:4"))
+    entry = DiskCache(tmp_path).get("k")
+    assert entry is not None
+    assert (entry.body, entry.form) == (b"r", "pypi-page:4")

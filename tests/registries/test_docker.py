@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from depcheck.policy import Policy
+from depcheck.registries.cache import MemoryCache, cache_key
 from depcheck.registries.config import DEFAULT_DOCKER_HUB_URL, docker_hub_url
 from depcheck.registries.docker import (
     MANIFEST_ACCEPT,
@@ -103,6 +104,30 @@ async def test_hub_pages_are_followed_through_next(registry: FakeRegistry, http:
         "page=3&page_size=50",
         "page=4&page_size=50",
     ]
+
+
+async def test_cached_hub_pages_keep_only_the_fields_read_and_give_the_same_facts(
+    registry: FakeRegistry,
+) -> None:
+    cache = MemoryCache()
+    docker_options(registry).hub_page_size = 50
+    async with HttpClient() as first_run:
+        first = await client(registry, first_run, cache=cache).image(None, "library/python")
+    async with HttpClient() as second_run:
+        second = await client(registry, second_run, cache=cache).image(None, "library/python")
+    stored = cache.get(
+        cache_key(
+            "GET",
+            f"{registry.url}/v2/namespaces/library/repositories/python/tags?page_size=100",
+            "application/json",
+            "hub-tags:1",
+        )
+    )
+    assert second == first
+    assert registry.count("/v2/namespaces/library/repositories/python/tags") == 4
+    assert stored is not None
+    assert stored.form == "hub-tags:1"
+    assert set(json.loads(stored.body)["results"][0]) <= {"name", "digest", "last_updated", "tag_status"}
 
 
 async def test_a_relative_next_is_resolved_against_the_page(registry: FakeRegistry, http: HttpClient) -> None:

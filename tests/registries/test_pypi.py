@@ -38,8 +38,9 @@ async def http() -> AsyncIterator[HttpClient]:
 async def test_httpx_releases_with_files_times_and_requires_python(
     registry: FakeRegistry, http: HttpClient
 ) -> None:
-    facts = await SimpleIndex(http, index_url=registry.index_url).project("httpx")
+    facts = await SimpleIndex(http, index_url=registry.index_url, files=True).project("httpx")
     assert facts.found
+    assert facts.files_read is True
     assert facts.name == "httpx"
     assert facts.index == registry.index_url
     assert len(facts.releases) == 76
@@ -52,6 +53,22 @@ async def test_httpx_releases_with_files_times_and_requires_python(
         "httpx-0.28.1.tar.gz",
     ]
     assert "1.0.dev6" in facts.releases
+
+
+async def test_an_audit_reads_release_summaries_without_files(
+    registry: FakeRegistry, http: HttpClient
+) -> None:
+    index = SimpleIndex(http, index_url=registry.index_url)
+    facts = await index.project("httpx")
+    release = facts.releases["0.28.1"]
+    assert facts.files_read is False
+    assert (release.files, release.installable_pythons, release.requires_python) == ((), (">=3.8",), ">=3.8")
+    assert release.upload_time == dt.datetime(2024, 12, 6, 15, 37, 21, 509172, tzinfo=dt.UTC)
+    with_files = await index.with_files().project("httpx")
+    assert [file.filename for file in with_files.releases["0.28.1"].files] == [
+        "httpx-0.28.1-py3-none-any.whl",
+        "httpx-0.28.1.tar.gz",
+    ]
 
 
 async def test_django_yanks_carry_their_reason(registry: FakeRegistry, http: HttpClient) -> None:
@@ -87,7 +104,7 @@ async def test_an_html_only_index_gives_the_same_releases_and_yanks(http: HttpCl
 
 
 async def test_a_mirror_answer_with_api_version_1_1(registry: FakeRegistry, http: HttpClient) -> None:
-    facts = await SimpleIndex(http, index_url=registry.index_url).project("synthetic-mirror")
+    facts = await SimpleIndex(http, index_url=registry.index_url, files=True).project("synthetic-mirror")
     assert facts.releases == {
         "3.0": Release(
             version="3.0",
@@ -182,7 +199,7 @@ async def test_wrongly_shaped_json_forever_is_a_protocol_error(
     with pytest.raises(RegistryProtocolError) as raised:
         await SimpleIndex(http, index_url=registry.index_url).project("flask")
     assert raised.value.reason == (
-        f"unexpected JSON from {registry.index_url}/flask/: 'files' should be a list after 4 attempts"
+        f"unexpected JSON from {registry.index_url}/flask/: Expected `array`, got `object` - at `$.files` after 4 attempts"
     )
 
 
@@ -201,7 +218,7 @@ async def test_refused_credentials_are_an_auth_error(registry: FakeRegistry, htt
 async def test_unparsable_versions_are_skipped(
     registry: FakeRegistry, http: HttpClient, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.DEBUG, logger="depcheck.registries.pypi")
+    caplog.set_level(logging.DEBUG, logger="depcheck.registries")
     registry.add_project(
         "odd",
         {

@@ -7,6 +7,7 @@ files, yanks, upload times and Python requirements.
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import json
 from pathlib import Path
@@ -14,10 +15,12 @@ from pathlib import Path
 import pytest
 from pypi_simple import ProjectPage
 
-from depcheck.registries.interface import installable_pythons
+from depcheck.registries.http import HttpResponse, InvalidBody
+from depcheck.registries.interface import RegistryProtocolError, installable_pythons
 from depcheck.registries.pypi import (
-    compact_json_page,
     compact_page,
+    decode_project_page,
+    decode_project_summary,
     expand_page,
     parse_json_page,
     releases_from_page,
@@ -33,9 +36,12 @@ PAGES = sorted(
 )
 
 
+def _raw(path: Path) -> bytes:
+    return gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+
+
 def _load(path: Path) -> dict[str, object]:
-    raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
-    data: dict[str, object] = json.loads(raw)
+    data: dict[str, object] = json.loads(_raw(path))
     return data
 
 
@@ -45,9 +51,8 @@ def test_there_are_recorded_pages() -> None:
 
 @pytest.mark.parametrize("path", PAGES, ids=lambda path: path.name)
 def test_the_direct_reader_matches_pypi_simple(path: Path) -> None:
-    data = _load(path)
-    ours = parse_json_page(data, f"http://index.example/simple/{path.name}/")
-    theirs = releases_from_page(ProjectPage.from_json_data(data))
+    ours = parse_json_page(_raw(path), f"http://index.example/simple/{path.name}/")
+    theirs = releases_from_page(ProjectPage.from_json_data(_load(path)))
     assert ours.releases == theirs
     # Not part of equality: the per-release summary the rules read instead of the files.
     assert {version: release.installable_pythons for version, release in ours.releases.items()} == {
@@ -73,7 +78,7 @@ def test_versions_are_read_from_file_names(filename: str, project: str, version:
 
 @pytest.mark.parametrize("path", PAGES[::5], ids=lambda path: path.name)
 def test_the_compact_cached_reading_gives_back_the_same_page(path: Path) -> None:
-    page = parse_json_page(_load(path), f"http://index.example/simple/{path.name}/")
+    page = parse_json_page(_raw(path), f"http://index.example/simple/{path.name}/")
     again = expand_page(compact_page(page))
     assert again == page
     assert {version: release.installable_pythons for version, release in again.releases.items()} == {
@@ -81,22 +86,86 @@ def test_the_compact_cached_reading_gives_back_the_same_page(path: Path) -> None
     }
 
 
+def _answer(path: Path) -> HttpResponse:
+    return HttpResponse(
+        url=f"http://index.example/simple/{path.name.split('.')[0]}/",
+        status=200,
+        headers={"content-type": "application/vnd.pypi.simple.v1+json"},
+        body=_raw(path),
+    )
+
+
 @pytest.mark.parametrize("path", PAGES, ids=lambda path: path.name)
-def test_the_compact_reading_made_straight_from_json_is_the_reading_of_the_page(path: Path) -> None:
-    data = _load(path)
-    url = f"http://index.example/simple/{path.name}/"
-    page = parse_json_page(data, url)
-    straight = compact_json_page(data, url)
-    assert straight == compact_page(page)
-    again = expand_page(straight)
-    assert again == page
-    assert {version: release.installable_pythons for version, release in again.releases.items()} == {
-        version: installable_pythons(release.files) for version, release in page.releases.items()
-    }
+def test_the_summary_an_audit_reads_is_the_full_reading_less_the_files(path: Path) -> None:
+    full = decode_project_page(_answer(path))
+    summary = decode_project_summary(_answer(path))
+    assert (full.files_read, summary.files_read) == (True, False)
+    assert list(summary.releases) == list(full.releases)
+    for version, release in summary.releases.items():
+        assert release.files == ()
+        whole = full.releases[version]
+        assert (release.yanked, release.yanked_reason, release.upload_time, release.requires_python) == (
+            whole.yanked,
+            whole.yanked_reason,
+            whole.upload_time,
+            whole.requires_python,
+        )
+        assert release.installable_pythons == installable_pythons(whole.files)
+    assert summary.compact is not None
+    assert b"\n" not in summary.compact
+    assert compact_page(full, files=False) == summary.compact
+
+
+def test_a_page_of_the_wrong_shape_is_fetched_again() -> None:
+    answer = HttpResponse(
+        url="http://index.example/simple/demo/",
+        status=200,
+        headers={"content-type": "application/vnd.pypi.simple.v1+json"},
+        body=b'{"meta": {"api-version": "1.1"}, "name": "demo", "files": [{"filename": 7}]}',
+    )
+    with pytest.raises(
+        InvalidBody,
+        match=r"unexpected JSON from http://index.example/simple/demo/: Expected `str`, got `int` - at `\$.files\[0\].filename`",
+    ):
+        decode_project_summary(answer)
+
+
+def test_an_unsupported_api_version_is_refused_whatever_the_shape() -> None:
+    answer = HttpResponse(
+        url="http://index.example/simple/demo/",
+        status=200,
+        headers={"content-type": "application/vnd.pypi.simple.v1+json"},
+        body=b'{"meta": {"api-version": "2.0"}, "project": {"name": "demo"}}',
+    )
+    with pytest.raises(
+        RegistryProtocolError, match=r"Simple API version 2.0 is not supported \(depcheck reads 1.x\)"
+    ):
+        decode_project_summary(answer)
+
+
+def test_a_mirror_writing_null_for_unyanked_files_is_read() -> None:
+    answer = HttpResponse(
+        url="http://index.example/simple/demo/",
+        status=200,
+        headers={"content-type": "application/vnd.pypi.simple.v1+json"},
+        body=(
+            b'{"meta": {"api-version": "1.1", "_last-serial": "12"}, "name": "demo", "files": ['
+            b'{"filename": "demo-1.0.tar.gz", "yanked": null, "url": "x", "hashes": {}},'
+            b'{"filename": "demo-1.1.tar.gz", "yanked": "broken", "upload-time": "2024-01-02T03:04:05Z"}]}'
+        ),
+    )
+    page = decode_project_summary(answer)
+    assert [
+        (version, release.yanked, release.yanked_reason) for version, release in page.releases.items()
+    ] == [
+        ("1.0", False, None),
+        ("1.1", True, "broken"),
+    ]
+    assert page.releases["1.1"].upload_time == dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
 
 
 def test_a_compact_reading_decodes_files_only_when_asked() -> None:
-    page = parse_json_page(_load(CASSETTES / "attrs.json"), "http://index.example/simple/attrs/")
+    page = parse_json_page(_raw(CASSETTES / "attrs.json"), "http://index.example/simple/attrs/")
     again = expand_page(compact_page(page))
     release = again.releases["23.1.0"]
     assert "files" not in vars(release)
@@ -119,13 +188,13 @@ async def test_a_warm_run_reads_each_page_from_its_compact_reading(
     from depcheck.testing import FakeRegistry
 
     reads: list[str] = []
-    real = pypi.decode_project_page
+    real = pypi._decode_page
 
-    def counting(response: pypi.HttpResponse) -> pypi.ParsedPage:
+    def counting(response: pypi.HttpResponse, *, files: bool) -> pypi.ParsedPage:
         reads.append(response.url)
-        return real(response)
+        return real(response, files=files)
 
-    monkeypatch.setattr(pypi, "decode_project_page", counting)
+    monkeypatch.setattr(pypi, "_decode_page", counting)
     cache = DiskCache(tmp_path / "cache")
     async with FakeRegistry() as registry:
         for _ in range(2):
@@ -149,7 +218,7 @@ def test_reading_json_pages_never_imports_pypi_simple() -> None:
         f"for path in sorted(pathlib.Path({str(CASSETTES)!r}).glob('*.json*')):\n"
         "    if path.name.endswith('.headers.json') or path.name == 'synthetic-api-v2.json': continue\n"
         "    raw = gzip.decompress(path.read_bytes()) if path.suffix == '.gz' else path.read_bytes()\n"
-        "    parse_json_page(json.loads(raw), 'u')\n"
+        "    parse_json_page(raw, 'u')\n"
         "print('pypi_simple' in sys.modules)\n"
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)

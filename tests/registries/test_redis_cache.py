@@ -77,14 +77,22 @@ def test_redis_urls_are_told_from_folders() -> None:
 def test_entries_are_stored_as_json_not_pickles() -> None:
     raw = encode_entry(ENTRY)
     stored = json.loads(raw)
-    assert stored["schema"] == 1
+    assert stored["schema"] == 2
     assert stored["body"] == "eyJuYW1lIjogImh0dHB4In0A/w=="
+    assert stored["form"] is None
     assert decode_entry(raw) == ENTRY
 
 
 @pytest.mark.parametrize(
     "raw",
-    [b"not json", b"[]", b'{"schema": 1, "body": "!!"}', b'{"schema": 99, "body": ""}', b"\x80\x04pickle"],
+    [
+        b"not json",
+        b"[]",
+        b'{"schema": 1, "body": "!!"}',
+        b'{"schema": 99, "body": ""}',
+        b"\x80\x04pickle",
+        b'{"schema": 1, "status": 200, "body": "", "headers": {}, "fetched_at": 0}',
+    ],
 )
 def test_foreign_entries_are_misses(raw: bytes) -> None:
     assert decode_entry(raw) is None
