@@ -23,21 +23,19 @@ _PLATFORM = r"(?:aix|cygwin|darwin|linux|macosx|solaris|sunos|[wW]in)[-.A-Za-z0-
 _PYVER = r"py[0-9]+\.[0-9]+"
 
 _WELL_FORMED = (
-    re.compile(
-        rf"^(?P<project>{_PROJECT_NODASH})-(?P<version>{_VERSION_NODASH})(?:-{_PYVER}(?:-{_PLATFORM})?)?\.egg$"
-    ),
-    re.compile(rf"^(?P<project>{_PROJECT})-(?P<version>{_VERSION_NODASH})-[^-]+\.[A-Za-z0-9._]+\.rpm$"),
-    re.compile(
-        rf"^(?P<project>{_PROJECT_NODASH})-(?P<version>{_VERSION_NODASH})(-[0-9][^-]*?)?-.+?-.+?-.+?\.whl$"
-    ),
+    rf"^(?P<project>{_PROJECT_NODASH})-(?P<version>{_VERSION_NODASH})(?:-{_PYVER}(?:-{_PLATFORM})?)?\.egg$",
+    rf"^(?P<project>{_PROJECT})-(?P<version>{_VERSION_NODASH})-[^-]+\.[A-Za-z0-9._]+\.rpm$",
+    rf"^(?P<project>{_PROJECT_NODASH})-(?P<version>{_VERSION_NODASH})(-[0-9][^-]*?)?-.+?-.+?-.+?\.whl$",
 )
 _AFTER_NAME = (
-    re.compile(rf"-(?P<version>{_VERSION})\.{_PLATFORM}{_ARCHIVE}$"),  # bdist_dumb
-    re.compile(rf"-(?P<version>{_VERSION})\.{_PLATFORM}(?:-{_PYVER})?\.msi$"),
-    re.compile(rf"-(?P<version>{_VERSION}){_ARCHIVE}$"),  # sdist
-    re.compile(rf"-(?P<version>{_VERSION})\.{_PLATFORM}(?:-{_PYVER})?\.exe$"),  # bdist_wininst
+    rf"-(?P<version>{_VERSION})\.{_PLATFORM}{_ARCHIVE}$",  # bdist_dumb
+    rf"-(?P<version>{_VERSION})\.{_PLATFORM}(?:-{_PYVER})?\.msi$",
+    rf"-(?P<version>{_VERSION}){_ARCHIVE}$",  # sdist
+    rf"-(?P<version>{_VERSION})\.{_PLATFORM}(?:-{_PYVER})?\.exe$",  # bdist_wininst
 )
-_WITH_ANY_NAME = tuple(re.compile(rf"^(?P<project>{_PROJECT}){pattern.pattern}") for pattern in _AFTER_NAME)
+_WITH_ANY_NAME = tuple(rf"^(?P<project>{_PROJECT}){pattern}" for pattern in _AFTER_NAME)
+"""The patterns are kept as text and compiled by ``re`` (which caches them) when an unusual file
+name first needs them: most audits read only wheels and plain sdists."""
 _SDIST_SUFFIXES = (".tar.gz", ".zip", ".tar.bz2", ".tgz", ".tar.xz", ".tar")
 _NAME_HINTS: dict[str, re.Pattern[str]] = {}
 
@@ -85,18 +83,18 @@ class VersionReader:
     def full(self, filename: str) -> str | None:
         """Every pattern, in ``pypi-simple``'s order."""
         for pattern in _WELL_FORMED:
-            match = pattern.match(filename)
+            match = re.match(pattern, filename)
             if match:
                 return match.group("version")
         named = _hint(self.project).match(filename)
         if named:
             rest = filename[named.end() :]
             for pattern in _AFTER_NAME:
-                match = pattern.match(rest)
+                match = re.match(pattern, rest)
                 if match:
                     return match.group("version")
         for pattern in _WITH_ANY_NAME:
-            match = pattern.match(filename)
+            match = re.match(pattern, filename)
             if match:
                 return match.group("version")
         return None

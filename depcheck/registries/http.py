@@ -33,10 +33,8 @@ Tests inject a transport or a client and point the layer at the fake registry on
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import logging
 import math
-import netrc
 import os
 import random
 import time
@@ -59,6 +57,8 @@ from depcheck.registries.cache import (
 from depcheck.registries.interface import OfflineMiss, RegistryProtocolError, RegistryUnavailable
 
 if TYPE_CHECKING:
+    import netrc
+
     import httpx
 
 logger = logging.getLogger(__name__)
@@ -175,6 +175,8 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     try:
         seconds = float(value)
     except ValueError:
+        import email.utils  # an HTTP date is rare (and email.utils costs a few ms at start-up)
+
         try:
             when = email.utils.parsedate_to_datetime(value)
         except (TypeError, ValueError):
@@ -228,6 +230,8 @@ class _Netrc:
         if not self._loaded:
             self._loaded = True
             if Path(self.path).is_file():
+                import netrc
+
                 try:
                     self._info = netrc.netrc(self.path)
                 except (netrc.NetrcParseError, OSError) as exc:
