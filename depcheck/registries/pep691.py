@@ -27,11 +27,12 @@ from typing import Any
 import msgspec
 import orjson
 from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from depcheck.registries.filenames import VersionReader
 from depcheck.registries.http import InvalidBody
 from depcheck.registries.pypi import upload_moment
+from depcheck.versions import parse_version
 
 logger = logging.getLogger(__name__)
 
@@ -130,12 +131,12 @@ def _grouped(page: _Page | _HashedPage) -> list[tuple[str, list[_File]]]:
     listed: dict[Version, str] = {}
     parsed: dict[str, Version] = {}
     for text in page.versions or ():
-        try:
-            parsed[text] = Version(text)
-        except (InvalidVersion, TypeError):
+        listed_version = parse_version(text) if isinstance(text, str) else None
+        if listed_version is None:
             logger.debug("%s: skipping version %r listed by the index: not PEP 440", project, text)
             continue
-        listed.setdefault(parsed[text], text)
+        parsed[text] = listed_version
+        listed.setdefault(listed_version, text)
     reader = VersionReader(project)
     version_of = reader.version
     by_text: dict[str, list[_File]] = {}
@@ -157,13 +158,10 @@ def _grouped(page: _Page | _HashedPage) -> list[tuple[str, list[_File]]]:
     grouped: dict[Version, tuple[str, list[_File]]] = {}
     merged = False
     for text, files in by_text.items():  # in the order each text first appears on the page
-        version = parsed.get(text)
+        version = parsed.get(text) or parse_version(text)
         if version is None:
-            try:
-                version = Version(text)
-            except InvalidVersion:
-                merged |= _regroup(reader, text, files, listed, grouped)
-                continue
+            merged |= _regroup(reader, text, files, listed, grouped)
+            continue
         found = grouped.get(version)
         if found is None:
             grouped[version] = (listed.get(version, text), files)
@@ -193,9 +191,8 @@ def _regroup(
     joined = False
     for file in files:
         written = reader.full(file.filename) or text
-        try:
-            version = Version(written)
-        except InvalidVersion:
+        version = parse_version(written)
+        if version is None:
             logger.debug("%s: skipping %s: version %r is not PEP 440", reader.project, file.filename, written)
             continue
         found = grouped.get(version)
