@@ -30,13 +30,13 @@ from depcheck.suggest.pypi import (
     candidates,
     count_between,
     has_files,
-    parse_version,
     parsed_releases,
     release_named,
     suggest_version,
     target_python,
     version_of,
 )
+from depcheck.versions import parse_version
 
 _SUGGESTIBLE = frozenset({"unpinned", "ranged"})
 _NAME_AND_EXTRAS = re.compile(r"\s*[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?(?:\s*\[[^\]]*\])?")

@@ -40,11 +40,12 @@ from collections.abc import Hashable, Iterator, Sequence
 from typing import TypeVar
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from depcheck.policy import Policy, Strategy, running_python
 from depcheck.registries.interface import ProjectFacts, Release, installable_pythons
 from depcheck.suggest.memo import PerAnswer
+from depcheck.versions import parse_version
 
 logger = logging.getLogger(__name__)
 
@@ -181,9 +182,9 @@ class _Project:
         parsed: list[tuple[Version, Release]] = []
         versions: dict[str, Version] = {}
         for text, release in facts.releases.items():
-            try:
-                version = Version(text)
-            except InvalidVersion:
+            # The reader parsed these same strings a moment ago in a cold run: a cache hit.
+            version = parse_version(text)
+            if version is None:
                 logger.debug("%s: skipping version %r: not PEP 440", facts.name, text)
                 continue
             parsed.append((version, release))
@@ -226,15 +227,6 @@ def _keep(store: dict[Key, Value], key: Key, value: Value) -> Value:
 
 
 _project = PerAnswer(_Project)
-
-
-@functools.lru_cache(maxsize=4096)
-def parse_version(text: str) -> Version | None:
-    """``text`` as a PEP 440 version, or ``None`` when it is not one (remembered: pins repeat)."""
-    try:
-        return Version(text)
-    except InvalidVersion:
-        return None
 
 
 def version_of(facts: ProjectFacts, text: str) -> Version | None:
