@@ -139,17 +139,16 @@ def _grouped(page: _Page | _HashedPage) -> list[tuple[str, list[_File]]]:
         listed.setdefault(listed_version, text)
     reader = VersionReader(project)
     version_of = reader.version
+    # A wheel's version is its second dash-separated part; other names go through the reader.
+    texts = [
+        name.split("-", 2)[1] if name.endswith(".whl") and name.count("-") >= 4 else version_of(name)
+        for name in [file.filename for file in page.files]
+    ]
     by_text: dict[str, list[_File]] = {}
-    for file in page.files:
-        filename = file.filename
-        if filename.endswith(".whl") and filename.count("-") >= 4:
-            written = filename.split("-", 2)[1]
-        else:
-            read = version_of(filename)
-            if read is None:
-                logger.debug("%s: skipping %s: no version in the file name", project, filename)
-                continue
-            written = read
+    for written, file in zip(texts, page.files, strict=True):
+        if written is None:
+            logger.debug("%s: skipping %s: no version in the file name", project, file.filename)
+            continue
         group = by_text.get(written)
         if group is None:
             by_text[written] = [file]
@@ -213,33 +212,24 @@ def read_page(body: bytes, url: str, *, files: bool, check_api: Callable[[str], 
     page = _decode(body, url, files, check_api)
     releases = _grouped(page)
     summaries = []
+    # Comprehensions rather than one loop with branches: this runs over every file of a cold
+    # audit, and each comprehension is a tight loop of its own.
     for version, rows in releases:
-        times: list[str] = []
-        reason: str | None = None
-        requires: str | None = None
-        unyanked: dict[str | None, None] = {}
-        every: dict[str | None, None] = {}
-        for file in rows:
-            yanked = file.yanked
-            requires_python = file.requires_python or None
-            if file.upload_time:
-                times.append(file.upload_time)
-            if requires is None and requires_python:
-                requires = requires_python
-            if yanked is False or yanked is None:
-                unyanked[requires_python] = None
-            elif reason is None and isinstance(yanked, str) and yanked:
-                reason = yanked
-            every[requires_python] = None
-        all_yanked = not unyanked
+        installable = [file for file in rows if file.yanked is False or file.yanked is None]
+        times = [file.upload_time for file in rows if file.upload_time]
+        reason = (
+            None
+            if installable
+            else next((file.yanked for file in rows if isinstance(file.yanked, str) and file.yanked), None)
+        )
         summaries.append(
             [
                 version,
-                all_yanked,
-                reason if all_yanked else None,
+                not installable,
+                reason,
                 earliest(times) if times else None,
-                requires,
-                list(every if all_yanked else unyanked),
+                next((file.requires_python for file in rows if file.requires_python), None),
+                list(dict.fromkeys([file.requires_python or None for file in installable or rows])),
             ]
         )
     status = page.project_status.status if page.project_status is not None else None
