@@ -21,7 +21,6 @@ an existing file), the site file (``$VIRTUAL_ENV/pip.conf``, else ``sys.prefix``
 
 from __future__ import annotations
 
-import configparser
 import logging
 import os
 import sys
@@ -81,6 +80,8 @@ def pip_config_files(environ: Mapping[str, str] | None = None) -> list[Path]:
 
 
 def _index_url_in(path: Path) -> str | None:
+    import configparser  # only when pip's configuration files are read (no --index-url given)
+
     parser = configparser.RawConfigParser()
     try:
         with path.open(encoding="utf-8") as handle:
