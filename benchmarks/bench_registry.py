@@ -17,8 +17,9 @@ The runs, one after the other, each a fresh process timed from start to exit (wa
   ``--repeat`` runs;
 - the same with the cache it just filled (warm): the re-audit a developer or a pre-commit hook
   repeats; the median of ``--repeat`` runs;
-- ``depcheck audit`` of ``requirements.txt`` alone, cold, for a like-for-like row with the tools
-  that only read requirements files;
+- ``depcheck audit`` of ``requirements.txt`` alone, cold (the median of ``--repeat`` runs), the
+  like-for-like row for the tools that only read requirements files: pur's ratio is taken
+  against it;
 - ``pur -r requirements.txt --dry-run --index-url ...`` (pur 7.4.0, installed by this script in
   a throwaway venv under ``/tmp``, never in depcheck's own dependencies), with an empty cache
   folder;
@@ -334,10 +335,19 @@ def main(argv: Sequence[str] | None = None) -> int:
                 warms.append(seconds)
             rows.append(Row("depcheck audit, cold cache", statistics.median(colds), requests_cold))
             rows.append(Row("depcheck audit, warm cache", statistics.median(warms), requests_warm))
-            seconds, requests = depcheck_audit(
-                registry, project, scratch / "cache-requirements", ["requirements.txt"]
+            alone = [
+                depcheck_audit(
+                    registry, project, scratch / f"cache-requirements-{attempt}", ["requirements.txt"]
+                )
+                for attempt in range(args.repeat)
+            ]
+            rows.append(
+                Row(
+                    "depcheck audit requirements.txt only, cold",
+                    statistics.median(seconds for seconds, _ in alone),
+                    alone[-1][1],
+                )
             )
-            rows.append(Row("depcheck audit requirements.txt only, cold", seconds, requests))
 
             floor = [
                 timed(
@@ -372,9 +382,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"\nwarm re-audit: {warm:.2f} s (target < 0.5 s); cold runs: {', '.join(f'{s:.2f}' for s in colds)} s"
     )
+    like_for_like = next(row for row in rows if row.tool.startswith("depcheck audit requirements.txt"))
     for row in rows:
         if row.tool.startswith("pur"):
-            print(f"pur / depcheck cold: {row.seconds / cold:.1f}x (target >= 20x)")
+            # pur reads requirements files only: it is compared with the run that does the same work.
+            print(
+                f"pur / depcheck cold, requirements.txt only: {row.seconds / like_for_like.seconds:.1f}x "
+                f"(target >= 20x); pur / depcheck cold, whole project: {row.seconds / cold:.1f}x"
+            )
     return 0
 
 
