@@ -83,6 +83,13 @@ def test_entries_are_stored_as_json_not_pickles() -> None:
     assert decode_entry(raw) == ENTRY
 
 
+def test_a_kept_reading_keeps_its_form_through_redis() -> None:
+    kept = CacheEntry(status=200, body=b'{"status":null}', headers={}, fetched_at=5.0, form="pypi-summary:5")
+    stored = json.loads(encode_entry(kept))
+    assert stored["form"] == "pypi-summary:5"
+    assert decode_entry(encode_entry(kept)) == kept
+
+
 @pytest.mark.parametrize(
     "raw",
     [
