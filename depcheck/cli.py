@@ -126,6 +126,11 @@ def build_parser() -> argparse.ArgumentParser:
     latest.add_argument("--docker", action="store_true", help="the names are images")
     latest.add_argument("--format", choices=("text", "json"), default="text")
     latest.add_argument("--config", metavar="FILE", help="configuration file")
+    latest.add_argument(
+        "--project",
+        metavar="PATH",
+        help="pyproject.toml (or its folder) whose Python the answer must support (default: found upward)",
+    )
     _add_registry_options(latest)
     _add_verbosity(latest)
 
