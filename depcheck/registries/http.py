@@ -21,7 +21,11 @@ and adds what registry lookups need and httpx leaves to callers:
 - credentials: ``https://user:pass@host/simple`` is sent as Basic auth and the URL is used without
   them everywhere else (logs, cache keys, errors); a ``.netrc`` entry for the host (``$NETRC``,
   else ``~/.netrc``, as pip does) is used when the URL carries none. httpx's ``trust_env`` no
-  longer reads ``.netrc`` (since 0.24), hence the lookup here.
+  longer reads ``.netrc`` (since 0.24), hence the lookup here;
+- redirects followed here, one hop at a time (at most :data:`MAX_REDIRECTS`), so that an optional
+  ``url_guard`` vets every URL before it is asked, each hop included: ``depcheck serve`` installs
+  one so that a registry cannot send the service to an internal address
+  (:class:`RequestRefused`); the CLI installs none, and a developer's index on localhost works.
 
 Callers get an :class:`HttpResponse`: status, lower-cased headers, body, whether it came from the
 cache, and whatever their ``decode`` hook made of the body. Statuses other than 5xx and 429 are
@@ -38,7 +42,7 @@ import math
 import os
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -54,7 +58,12 @@ from depcheck.registries.cache import (
     cache_key,
     strip_credentials,
 )
-from depcheck.registries.interface import OfflineMiss, RegistryProtocolError, RegistryUnavailable
+from depcheck.registries.interface import (
+    OfflineMiss,
+    RegistryError,
+    RegistryProtocolError,
+    RegistryUnavailable,
+)
 
 if TYPE_CHECKING:
     import netrc
@@ -75,6 +84,7 @@ MAX_RETRY_AFTER = 30.0
 """The longest ``Retry-After`` honoured; a registry asking for more is treated as unavailable for this run."""
 BACKOFF_BASE = 0.25
 BACKOFF_CAP = 8.0
+MAX_REDIRECTS = 20
 
 KEPT_HEADERS = frozenset(
     {
@@ -112,6 +122,28 @@ class Keeper:
     form: str
     dump: Callable[[Any], bytes]
     load: Callable[[bytes], object]
+
+
+UrlGuard = Callable[[str], Awaitable[None]]
+"""Vets one URL (without credentials) the client is about to ask: returns when it may be asked,
+raises :class:`UrlRefused` when it may not. Awaited before every request is sent, each redirect
+hop included."""
+
+
+class UrlRefused(Exception):
+    """Raised by a :data:`UrlGuard`: ``url`` must not be asked; ``reason`` says what it points at,
+    in words that follow the URL ("a non-public address (10.0.0.7 is a private address)")."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+
+
+class RequestRefused(RegistryError):
+    """A registry pointed depcheck at a URL the client's guard refuses: a redirect, or a token realm
+    (see :mod:`depcheck.registries.docker`), to a non-public address. Not retried: asking again
+    would be sent to the same place."""
 
 
 class InvalidBody(Exception):
@@ -289,7 +321,8 @@ class HttpClient:
 
     ``client`` or ``transport`` replace the network (tests); otherwise an ``httpx.AsyncClient`` with
     HTTP/2 is created and closed with this object. ``offline`` answers from the caches alone.
-    ``sleep`` and ``rng`` are injectable so backoff can be tested without waiting.
+    ``sleep`` and ``rng`` are injectable so backoff can be tested without waiting. ``url_guard``
+    vets every URL before it is asked, each redirect hop included (see :data:`UrlGuard`).
     """
 
     def __init__(
@@ -308,6 +341,7 @@ class HttpClient:
         netrc_file: str | None = None,
         user_agent: str = USER_AGENT,
         rng: random.Random | None = None,
+        url_guard: UrlGuard | None = None,
     ) -> None:
         if attempts < 1:
             raise ValueError("attempts must be at least 1")
@@ -328,6 +362,7 @@ class HttpClient:
         self.user_agent = user_agent
         self._netrc = _Netrc(netrc_file if netrc_file is not None else default_netrc_path())
         self._rng = rng or random.Random()
+        self.url_guard = url_guard
         self._semaphores: dict[str, asyncio.Semaphore] = {}
         self._memo: dict[_MemoKey, asyncio.Task[HttpResponse]] = {}
         self.requests_sent = 0
@@ -355,7 +390,8 @@ class HttpClient:
                 transport=self._transport,
                 http2=self._transport is None,
                 timeout=httpx.Timeout(self.timeout),
-                follow_redirects=True,
+                # Redirects are followed by _send, which vets each hop first.
+                follow_redirects=False,
                 limits=httpx.Limits(max_connections=256, max_keepalive_connections=64),
                 # Proxies and CA bundles come from the environment as pip takes them; .netrc is ours.
                 trust_env=True,
@@ -457,6 +493,15 @@ class HttpClient:
             self._memo[key] = task
         # shield: one caller being cancelled must not cancel the lookup the others are awaiting.
         return await asyncio.shield(task)
+
+    async def check_url(self, url: str) -> None:
+        """Raise :class:`UrlRefused` when this client's ``url_guard`` refuses ``url`` (no guard: never).
+
+        For callers that are about to hand the client a URL a registry gave them (a token realm)
+        and want to say so when it is refused; :meth:`request` vets every URL by itself anyway.
+        """
+        if self.url_guard is not None:
+            await self.url_guard(strip_credentials(url))
 
     def forget(self) -> None:
         """Drop this run's memoised answers (a long-running service calls this between runs)."""
@@ -618,6 +663,18 @@ class HttpClient:
             semaphore = self._semaphores[host] = asyncio.Semaphore(self.concurrency_per_host)
         return semaphore
 
+    async def _vet(self, call: _Call, url: str, hops: int) -> None:
+        """Run the url guard on the request about to go to ``url`` (hop ``hops`` of ``call``)."""
+        if self.url_guard is None:
+            return
+        shown = strip_credentials(url)
+        try:
+            await self.url_guard(shown)
+        except UrlRefused as exc:
+            if hops == 0:
+                raise RequestRefused(call.registry, f"not asking {shown}, {exc.reason}") from exc
+            raise RequestRefused(call.registry, f"redirected to {shown}, {exc.reason}; not followed") from exc
+
     async def _send(self, call: _Call) -> HttpResponse:
         from depcheck.registries._httpx import httpx  # loaded by _network() below at the latest
 
@@ -628,21 +685,40 @@ class HttpClient:
         if credentials is None:
             credentials = self._netrc.lookup(urlsplit(call.url).hostname or "")
         auth = httpx.BasicAuth(*credentials) if credentials is not None else None
-        method, url = call.method, call.url
-        # The caller holds this host's connection slot (see _with_retries).
-        self.requests_sent += 1
-        logger.debug("%s %s", method, url)
-        try:
-            response = await self._network().request(method, url, headers=request_headers, auth=auth)
-        except httpx.TimeoutException as exc:
-            raise _Failure(f"timed out after {self.timeout} s") from exc
-        except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
-            # The server closed or reset the connection without a (complete) answer.
-            raise _Failure(_in_words("connection reset", exc)) from exc
-        except httpx.ConnectError as exc:
-            raise _Failure(_in_words("cannot connect", exc)) from exc
-        except httpx.TransportError as exc:  # write errors, proxy errors, protocol errors
-            raise _Failure(f"{type(exc).__name__}: {exc}") from exc
+        network = self._network()
+        request = network.build_request(call.method, call.url, headers=request_headers)
+        hops = 0
+        while True:
+            # Each hop is vetted before it is sent; httpx built it as it would have when following
+            # redirects itself (the method a 303 asks for, no Authorization on another origin).
+            await self._vet(call, str(request.url), hops)
+            # The caller holds this host's connection slot (see _with_retries).
+            self.requests_sent += 1
+            logger.debug("%s %s", request.method, request.url)
+            try:
+                # Credentials go with the first request only; httpx keeps the header on a hop to
+                # the same origin and drops it on a hop elsewhere.
+                response = await network.send(
+                    request, auth=auth if hops == 0 else None, follow_redirects=False
+                )
+            except httpx.TimeoutException as exc:
+                raise _Failure(f"timed out after {self.timeout} s") from exc
+            except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
+                # The server closed or reset the connection without a (complete) answer; also a
+                # redirect whose Location is not a URL.
+                raise _Failure(_in_words("connection reset", exc)) from exc
+            except httpx.ConnectError as exc:
+                raise _Failure(_in_words("cannot connect", exc)) from exc
+            except httpx.TransportError as exc:  # write errors, proxy errors, protocol errors
+                raise _Failure(f"{type(exc).__name__}: {exc}") from exc
+            if response.next_request is None:
+                break
+            hops += 1
+            if hops > MAX_REDIRECTS:
+                raise RegistryProtocolError(
+                    call.registry, f"more than {MAX_REDIRECTS} redirects from {call.url}"
+                )
+            request = response.next_request
         final_url, _ = split_credentials(str(response.url))
         answer = HttpResponse(
             url=final_url, status=response.status_code, headers=_headers(response), body=response.content
