@@ -4,14 +4,26 @@ This is the command a person or a coding agent runs instead of remembering a ver
 output is exactly the line to paste, one per name: ``httpx==0.28.1``, ``python:3.12.7-slim``,
 ``ghcr.io/astral-sh/uv:0.11.32`` (the name is kept as written, extras and registry prefix
 included). ``--format json`` prints a list of ``{"name", "ecosystem", "version"`` (PyPI) or
-``"tag"`` and ``"digest"`` (Docker), ``"requirement"`` (the line to write), ``"error"}``.
+``"tag"`` and ``"digest"`` (Docker), ``"requirement"`` (the line to write), ``"error"}``, PyPI
+answers also ``"python"`` and ``"python_from"``.
 
 PyPI: the newest release that has files, is not yanked, is not a pre-release (unless the project
-has published nothing else, as pip would then install one), fits the target Python (``--python``,
-else the configuration's ``python``, else the running interpreter) and is older than
-``--min-age``; the choice is :func:`~depcheck.suggest.pypi.suggest_version`'s. Docker: the most
-specific tag of the line named (``python:3.12-slim`` -> ``python:3.12.7-slim``), and for an
-untagged image or ``latest`` the most specific tag sharing ``latest``'s digest
+has published nothing else, as pip would then install one), fits the target Python and is older
+than ``--min-age``; the choice is :func:`~depcheck.suggest.pypi.suggest_version`'s.
+
+**The target Python** is ``--python``, else the configuration's ``python``, else the lowest Python
+the project's ``pyproject.toml`` allows (``requires-python``, or Poetry's ``python``; the file
+named by ``--project``, else the nearest one found upward from the current directory, see
+:mod:`depcheck.project_python`), else the running interpreter: the same choice an audit of that
+project makes, so that ``depcheck latest django`` inside a project declaring ``>=3.10`` names a
+Django its 3.10 users can install. When the project's Python changes the answer from what the
+running interpreter would get, one line on stderr says so; ``--format json`` gives every PyPI
+answer ``"python"`` (the target) and ``"python_from"`` (``--python``, the configuration file, the
+``pyproject.toml``, or ``interpreter``). A ``pyproject.toml`` whose Python cannot be read is a
+usage error naming the file and line; ``--docker`` never reads it.
+
+Docker: the most specific tag of the line named (``python:3.12-slim`` -> ``python:3.12.7-slim``),
+and for an untagged image or ``latest`` the most specific tag sharing ``latest``'s digest
 (:func:`~depcheck.suggest.docker.latest_tag`). OCI ``tags/list`` answers carry no digests, so
 the few that decide the choice are asked for first.
 
@@ -32,15 +44,18 @@ import logging
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 from depcheck.commands.common import Settings, load_settings, open_registries
 from depcheck.errors import UsageError
 from depcheck.exitcodes import EXIT_FINDINGS, EXIT_OK, EXIT_REGISTRY
 from depcheck.model import Ecosystem
-from depcheck.policy import Policy
+from depcheck.policy import Policy, running_python
+from depcheck.project_python import ProjectPython, project_python, shown_path
 from depcheck.registries.docker import DockerRegistry
 from depcheck.registries.interface import ImageFacts, PackageIndex, ProjectFacts, RegistryError
 from depcheck.sources.image import ImageRef, InvalidImageReference, parse_image_ref
@@ -69,6 +84,10 @@ class Answer:
     digest: str | None = None
     error: str | None = None
     registry_failed: bool = False
+    target: Target | None = None
+    """The Python a PyPI answer is for."""
+    changed_by_project: bool = False
+    """Whether the project's Python gave another answer than the running interpreter would get."""
 
     def to_json(self) -> dict[str, object]:
         data: dict[str, object] = {"name": self.name, "ecosystem": self.ecosystem.value}
@@ -79,7 +98,73 @@ class Answer:
             data["digest"] = self.digest
         data["requirement"] = self.requirement
         data["error"] = self.error
+        if self.target is not None:
+            data["python"] = self.target.shown
+            data["python_from"] = self.target.source
         return data
+
+
+# --- the target Python ------------------------------------------------------------------------
+
+
+INTERPRETER = "interpreter"
+"""``python_from`` when the answer is for the Python running depcheck."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """The Python PyPI answers are for, and where that choice came from.
+
+    ``source`` is ``--python``, the configuration file that sets ``python``, the
+    ``pyproject.toml`` whose declared Python it is (``project`` then holds the declaration), or
+    :data:`INTERPRETER`.
+    """
+
+    python: Version
+    source: str
+    project: ProjectPython | None = None
+
+    @property
+    def shown(self) -> str:
+        """``3.10`` for ``3.10.0``, else the version as is (``3.9.1``, ``3.11.7``)."""
+        python = self.python
+        if python.micro == 0 and len(python.release) <= 3:
+            return f"{python.major}.{python.minor}"
+        return str(python)
+
+    @property
+    def why(self) -> str:
+        """Where the target comes from, for messages: ``requires-python >=3.10 in pyproject.toml``."""
+        if self.project is not None:
+            return f"{self.project.key} {self.project.written} in {self.project.file}"
+        return self.source
+
+
+def choose_target(settings: Settings, explicit_project: str | None) -> Target:
+    """``--python``, else the configuration's ``python``, else the project's, else the running one.
+
+    ``explicit_project`` is ``--project`` (a ``pyproject.toml`` or its folder); without it the
+    project is found upward from the current directory. Raises
+    :class:`~depcheck.errors.UsageError` for a project file whose Python cannot be read.
+    """
+    configured = _configured_target(settings)
+    if configured is not None:
+        return configured
+    project = project_python(settings.cwd, Path(explicit_project) if explicit_project else None)
+    if project is not None:
+        return Target(project.lowest, project.file, project)
+    return Target(running_python(), INTERPRETER)
+
+
+def _configured_target(settings: Settings) -> Target | None:
+    """``--python`` or the configuration's ``python``, which win over the project's own."""
+    chosen = settings.config.python  # --python is laid over the configuration file's value
+    if chosen is None:
+        return None
+    config = settings.config.path
+    if getattr(settings.args, "python", None) or config is None:
+        return Target(chosen, "--python")
+    return Target(chosen, shown_path(config, settings.cwd))
 
 
 # --- reading the names ------------------------------------------------------------------------
@@ -163,8 +248,10 @@ def _duration(age: dt.timedelta) -> str:
     return f"{hours:g} hours"
 
 
-async def resolve_project(index: PackageIndex, text: str, policy: Policy) -> Answer:
+async def resolve_project(index: PackageIndex, text: str, policy: Policy, target: Target) -> Answer:
+    """The version of ``text`` to write for Python ``target`` (which replaces ``policy.python``)."""
     project = read_project(text)
+    policy = dataclasses.replace(policy, python=target.python)
     try:
         facts = await index.project(project.name)
     except RegistryError as exc:
@@ -173,15 +260,31 @@ async def resolve_project(index: PackageIndex, text: str, policy: Policy) -> Ans
             Ecosystem.PYPI,
             error=f"PyPI ({exc.registry}) could not answer: {exc.reason}",
             registry_failed=True,
+            target=target,
         )
     if not facts.found:
-        return Answer(project.name, Ecosystem.PYPI, error=f"no such project on {facts.index}")
+        return Answer(project.name, Ecosystem.PYPI, error=f"no such project on {facts.index}", target=target)
     version, prerelease = choose_version(facts, policy)
     if version is None:
-        return Answer(project.name, Ecosystem.PYPI, error=why_no_version(facts, policy))
+        reason = why_no_version(facts, policy)
+        if target.project is not None and reason.startswith("no release supports Python"):
+            reason = f"{reason} ({target.why})"
+        return Answer(project.name, Ecosystem.PYPI, error=reason, target=target)
     if prerelease:
         logger.warning("%s has no final release that qualifies; %s is a pre-release", project.name, version)
-    return Answer(project.name, Ecosystem.PYPI, requirement=f"{project.written}=={version}", version=version)
+    changed = False
+    if target.project is not None:
+        # Said on stderr when the project's Python made the difference, so that nobody wonders
+        # why another release was named than the one their own interpreter would take.
+        changed = choose_version(facts, dataclasses.replace(policy, python=running_python()))[0] != version
+    return Answer(
+        project.name,
+        Ecosystem.PYPI,
+        requirement=f"{project.written}=={version}",
+        version=version,
+        target=target,
+        changed_by_project=changed,
+    )
 
 
 # --- Docker -----------------------------------------------------------------------------------
@@ -253,8 +356,14 @@ async def resolve_image(images: DockerRegistry, text: str, policy: Policy) -> An
 # --- the command ------------------------------------------------------------------------------
 
 
-async def resolve_all(settings: Settings, names: Sequence[str], docker: bool) -> list[Answer]:
-    """Every name's answer, in the order given; each distinct name is looked up once."""
+async def resolve_all(
+    settings: Settings, names: Sequence[str], docker: bool, target: Target | None = None
+) -> list[Answer]:
+    """Every name's answer, in the order given; each distinct name is looked up once.
+
+    PyPI answers are for Python ``target`` (default: ``--python`` or the configuration's, else
+    the running interpreter; :func:`choose_target` adds the project's own).
+    """
     policy = settings.options.policy
     # Read every name first: a usage error must stop the command before any lookup.
     for text in names:
@@ -265,19 +374,31 @@ async def resolve_all(settings: Settings, names: Sequence[str], docker: bool) ->
     async with open_registries(settings) as (index, images):
         if docker:
             return list(await asyncio.gather(*(resolve_image(images, text, policy) for text in names)))
-        return list(await asyncio.gather(*(resolve_project(index, text, policy) for text in names)))
+        if target is None:
+            target = _configured_target(settings) or Target(running_python(), INTERPRETER)
+        python = target
+        return list(await asyncio.gather(*(resolve_project(index, text, policy, python) for text in names)))
 
 
 def run_latest_command(args: argparse.Namespace) -> int:
     settings = load_settings(args)
     names: list[str] = list(args.names)
-    answers = asyncio.run(resolve_all(settings, names, bool(args.docker)))
+    docker = bool(args.docker)
+    # Images have no Python: a broken pyproject.toml must not stop `latest --docker`.
+    target = None if docker else choose_target(settings, getattr(args, "project", None))
+    answers = asyncio.run(resolve_all(settings, names, docker, target))
     if args.format == "json":
         sys.stdout.write(json.dumps([answer.to_json() for answer in answers], indent=2) + "\n")
     else:
         sys.stdout.write("".join(f"{answer.requirement}\n" for answer in answers if answer.requirement))
     sys.stdout.flush()
+    quiet = bool(getattr(args, "quiet", False))
     for answer in answers:
+        if answer.changed_by_project and answer.target is not None and not quiet:
+            print(
+                f"depcheck: {answer.name}: Python {answer.target.shown} ({answer.target.why}) -> {answer.version}",
+                file=sys.stderr,
+            )
         if answer.error is not None:
             print(f"depcheck: error: {answer.name}: {answer.error}", file=sys.stderr)
     if any(answer.registry_failed for answer in answers):
@@ -287,4 +408,13 @@ def run_latest_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-__all__ = ["Answer", "choose_version", "read_image", "read_project", "run_latest_command", "why_no_version"]
+__all__ = [
+    "Answer",
+    "Target",
+    "choose_target",
+    "choose_version",
+    "read_image",
+    "read_project",
+    "run_latest_command",
+    "why_no_version",
+]

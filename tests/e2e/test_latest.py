@@ -1,8 +1,8 @@
 """The real ``depcheck latest`` against the fake registry on loopback: the line to paste, JSON, exit codes.
 
-Expected versions come from the cassettes (``cassettes/README.md``). ``--python`` is given
-wherever the answer depends on the target Python, so the tests do not depend on the interpreter
-that runs them (django 6 needs Python 3.12; ``synthetic-requires-python`` has 1.0.0 for 3.8+,
+Expected versions come from the cassettes (``cassettes/README.md``). ``--python`` (or a project
+declaring its Python) is given wherever the answer depends on the target Python, so the tests do
+not depend on the interpreter that runs them (django 6 needs Python 3.12; ``synthetic-requires-python`` has 1.0.0 for 3.8+,
 1.5.0 for 3.10+ and 2.0.0 for 3.13+).
 """
 
@@ -87,7 +87,9 @@ def test_an_invented_name_exits_1_naming_the_index(cli: Cli) -> None:
 
 
 def test_json_lists_every_answer(cli: Cli) -> None:
-    run = cli("latest", "httpx", "rich[jupyter]", "requestz-toolbelt-pro", "--format", "json")
+    run = cli(
+        "latest", "httpx", "rich[jupyter]", "requestz-toolbelt-pro", "--format", "json", "--python", "3.12"
+    )
 
     assert run.returncode == 1
     assert run.json() == [
@@ -97,6 +99,8 @@ def test_json_lists_every_answer(cli: Cli) -> None:
             "version": "0.28.1",
             "requirement": "httpx==0.28.1",
             "error": None,
+            "python": "3.12",
+            "python_from": "--python",
         },
         {
             "name": "rich",
@@ -104,6 +108,8 @@ def test_json_lists_every_answer(cli: Cli) -> None:
             "version": "15.0.0",
             "requirement": "rich[jupyter]==15.0.0",
             "error": None,
+            "python": "3.12",
+            "python_from": "--python",
         },
         {
             "name": "requestz-toolbelt-pro",
@@ -111,6 +117,8 @@ def test_json_lists_every_answer(cli: Cli) -> None:
             "version": None,
             "requirement": None,
             "error": f"no such project on {cli.registry.index_url}",
+            "python": "3.12",
+            "python_from": "--python",
         },
     ]
 
@@ -135,6 +143,210 @@ def test_no_name_is_a_usage_error(cli: Cli) -> None:
 
     assert run.returncode == 2
     assert "the following arguments are required: NAME" in run.stderr
+
+
+# --- the project's Python -----------------------------------------------------------------------
+#
+# Inside a project, answers fit the lowest Python its pyproject.toml allows (django: 4.2.30 up to
+# 3.9, 5.2.19 for 3.10 and 3.11, 6.1.3 from 3.12). The notes on stderr say when that differs from
+# what the running interpreter would get; the interpreter running these tests is 3.10 or newer, so
+# for a project on 3.8 or 3.9 it always does.
+
+
+def project(cli: Cli, pyproject: str, folder: str = "") -> Path:
+    """A repository top at ``cli.cwd`` with ``pyproject`` written in ``folder`` of it."""
+    (cli.cwd / ".git").mkdir(exist_ok=True)
+    path = cli.cwd / folder / "pyproject.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(pyproject, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("requires_python", "expected"),
+    [
+        (">=3.9", "django==4.2.30\nsynthetic-requires-python==1.0.0\n"),
+        (">=3.10", "django==5.2.19\nsynthetic-requires-python==1.5.0\n"),
+        (">=3.12,<4", "django==6.1.3\nsynthetic-requires-python==1.5.0\n"),
+        (">=3.13", "django==6.1.3\nsynthetic-requires-python==2.0.0\n"),
+    ],
+)
+def test_inside_a_project_answers_fit_its_lowest_python(
+    cli: Cli, requires_python: str, expected: str
+) -> None:
+    project(cli, f'[project]\nname = "app"\nrequires-python = "{requires_python}"\n')
+
+    run = cli("latest", "django", "synthetic-requires-python")
+
+    assert (run.returncode, run.stdout) == (0, expected), run.stderr
+
+
+def test_a_note_says_when_the_projects_python_changed_the_answer(cli: Cli) -> None:
+    project(cli, '[project]\nname = "app"\nrequires-python = ">=3.8"\n')
+
+    run = cli("latest", "django", "httpx")
+
+    assert (run.returncode, run.stdout) == (0, "django==4.2.30\nhttpx==0.28.1\n")
+    # httpx 0.28.1 supports 3.8: the same answer as for the running interpreter, so no note.
+    assert run.stderr == "depcheck: django: Python 3.8 (requires-python >=3.8 in pyproject.toml) -> 4.2.30\n"
+
+
+def test_quiet_leaves_the_note_out(cli: Cli) -> None:
+    project(cli, '[project]\nname = "app"\nrequires-python = ">=3.8"\n')
+
+    run = cli("latest", "django", "-q")
+
+    assert (run.returncode, run.stdout, run.stderr) == (0, "django==4.2.30\n", "")
+
+
+def test_the_project_is_found_upward_from_a_subfolder(cli: Cli) -> None:
+    project(cli, '[project]\nname = "app"\nrequires-python = ">=3.9"\n')
+    below = Cli(cli.registry, cli.cwd / "src" / "app")
+    below.cwd.mkdir(parents=True)
+
+    run = below("latest", "django", "--format", "json")
+
+    assert run.returncode == 0, run.stderr
+    assert run.json() == [
+        {
+            "name": "django",
+            "ecosystem": "pypi",
+            "version": "4.2.30",
+            "requirement": "django==4.2.30",
+            "error": None,
+            "python": "3.9",
+            "python_from": "../../pyproject.toml",
+        }
+    ]
+    assert run.stderr == (
+        "depcheck: django: Python 3.9 (requires-python >=3.9 in ../../pyproject.toml) -> 4.2.30\n"
+    )
+
+
+def test_a_pyproject_above_the_repository_is_not_the_projects(cli: Cli) -> None:
+    project(cli, '[project]\nname = "outer"\nrequires-python = ">=3.9"\n')
+    inner = Cli(cli.registry, cli.cwd / "vendor" / "tool")
+    (inner.cwd / ".git").mkdir(parents=True)
+
+    run = inner("latest", "synthetic-requires-python", "--format", "json")
+
+    assert run.returncode == 0, run.stderr
+    (answer,) = run.json()
+    assert answer["python_from"] == "interpreter"
+
+
+def test_poetry_python_counts_as_the_projects_python(cli: Cli) -> None:
+    project(cli, '[tool.poetry]\nname = "app"\n\n[tool.poetry.dependencies]\npython = "^3.9"\n')
+
+    run = cli("latest", "django")
+
+    assert (run.returncode, run.stdout) == (0, "django==4.2.30\n")
+    assert run.stderr == (
+        "depcheck: django: Python 3.9 (tool.poetry.dependencies.python ^3.9 in pyproject.toml) -> 4.2.30\n"
+    )
+
+
+def test_project_names_the_pyproject_or_its_folder(cli: Cli) -> None:
+    project(cli, '[project]\nname = "api"\nrequires-python = ">=3.10"\n', folder="services/api")
+
+    by_folder = cli("latest", "django", "--project", "services/api", "--format", "json")
+    by_file = cli("latest", "django", "--project", "services/api/pyproject.toml", "--format", "json")
+
+    assert by_folder.returncode == by_file.returncode == 0, by_folder.stderr
+    assert (
+        by_folder.json()
+        == by_file.json()
+        == [
+            {
+                "name": "django",
+                "ecosystem": "pypi",
+                "version": "5.2.19",
+                "requirement": "django==5.2.19",
+                "error": None,
+                "python": "3.10",
+                "python_from": "services/api/pyproject.toml",
+            }
+        ]
+    )
+
+
+def test_python_option_and_configuration_win_over_the_project(cli: Cli) -> None:
+    project(cli, '[project]\nname = "app"\nrequires-python = ">=3.9"\n')
+
+    option = cli("latest", "django", "--python", "3.13", "--format", "json")
+    (cli.cwd / "depcheck.toml").write_text('python = "3.12"\n', encoding="utf-8")
+    configured = cli("latest", "django", "--format", "json")
+
+    assert option.returncode == configured.returncode == 0, option.stderr + configured.stderr
+    assert [(a["version"], a["python"], a["python_from"]) for a in option.json()] == [
+        ("6.1.3", "3.13", "--python")
+    ]
+    assert [(a["version"], a["python"], a["python_from"]) for a in configured.json()] == [
+        ("6.1.3", "3.12", "depcheck.toml")
+    ]
+    assert option.stderr == configured.stderr == ""
+
+
+def test_no_release_for_the_projects_python_says_where_that_python_came_from(cli: Cli) -> None:
+    project(cli, '[project]\nname = "legacy"\nrequires-python = ">=3.7"\n')
+
+    run = cli("latest", "synthetic-requires-python")
+
+    assert (run.returncode, run.stdout) == (1, "")
+    assert run.stderr == (
+        "depcheck: error: synthetic-requires-python: no release supports Python 3.7 "
+        "(requires-python >=3.7 in pyproject.toml)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("pyproject", "message"),
+    [
+        (
+            '[project]\nname = "app"\nrequires-python = ">=3.1O"\n',
+            "depcheck: error: pyproject.toml:3: project.requires-python: '>=3.1O' is not a version "
+            "specifier: Invalid specifier: '>=3.1O'\n",
+        ),
+        (
+            '[tool.poetry.dependencies]\npython = "three"\n',
+            "depcheck: error: pyproject.toml:2: tool.poetry.dependencies.python: 'three' is not a Poetry "
+            "version constraint: 'three' is not a version\n",
+        ),
+    ],
+)
+def test_an_unreadable_python_is_a_usage_error_naming_file_and_line(
+    cli: Cli, registry: FakeRegistry, pyproject: str, message: str
+) -> None:
+    project(cli, pyproject)
+
+    run = cli("latest", "django")
+
+    assert (run.returncode, run.stdout, run.stderr) == (2, "", message)
+    assert registry.requests == []  # nothing is looked up for a guessed Python
+
+
+def test_a_pyproject_that_is_not_toml_is_a_usage_error(cli: Cli, registry: FakeRegistry) -> None:
+    project(cli, '[project\nrequires-python = ">=3.10"\n')
+
+    run = cli("latest", "django")
+
+    assert run.returncode == 2
+    assert run.stdout == ""
+    assert run.stderr.endswith(
+        "depcheck: error: pyproject.toml:1: not valid TOML: Expected ']' at the end of a table "
+        "declaration (at line 1, column 9)\n"
+    )
+    assert registry.requests == []
+
+
+def test_docker_answers_do_not_read_the_pyproject(cli: Cli) -> None:
+    project(cli, '[project]\nname = "app"\nrequires-python = ">=3.1O"\n')
+
+    run = cli("latest", "--docker", "python:3.12-slim", "--format", "json")
+
+    assert run.returncode == 0, run.stderr
+    assert run.json()[0]["requirement"] == "python:3.12.7-slim"
+    assert "python_from" not in run.json()[0]
 
 
 # --- Docker -------------------------------------------------------------------------------------
