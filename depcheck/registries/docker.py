@@ -8,7 +8,9 @@ asked through the OCI distribution API: ``/v2/<repo>/tags/list`` (following ``Li
 rel="next"``) and ``HEAD /v2/<repo>/manifests/<tag>`` for a digest, with the anonymous
 bearer-token flow (registry-apis.md C.1): a 401's ``WWW-Authenticate`` names a token realm, the
 token is fetched (with stored credentials when there are any, see
-:mod:`depcheck.registries.docker_auth`) and kept per ``(host, scope)`` until it expires.
+:mod:`depcheck.registries.docker_auth`) and kept per ``(host, scope)`` until it expires. The realm
+is checked by the HTTP client's URL guard first (``depcheck serve`` installs one): a realm on a
+non-public address is a :class:`~depcheck.registries.http.RequestRefused` that says so.
 
 An OCI registry answers 401 both for a private repository and for one that does not exist, so a
 401 that survives the token flow is the answer "not found or private"
@@ -32,10 +34,18 @@ from urllib.parse import urlencode, urljoin, urlsplit
 
 import orjson
 
-from depcheck.registries.cache import ResponseCache
+from depcheck.registries.cache import ResponseCache, strip_credentials
 from depcheck.registries.config import docker_hub_url
 from depcheck.registries.docker_auth import Credentials, DockerCredentials, normalise_host
-from depcheck.registries.http import HttpClient, HttpResponse, InvalidBody, Keeper, json_body
+from depcheck.registries.http import (
+    HttpClient,
+    HttpResponse,
+    InvalidBody,
+    Keeper,
+    RequestRefused,
+    UrlRefused,
+    json_body,
+)
 from depcheck.registries.interface import (
     ImageFacts,
     ImageRegistry,
@@ -514,6 +524,16 @@ class DockerRegistry(ImageRegistry):
             if challenge.params.get("service"):
                 query = {"service": challenge.params["service"], **query}
             token_url = f"{realm}{'&' if '?' in realm else '?'}{urlencode(query)}"
+            try:
+                await self.http.check_url(token_url)
+            except UrlRefused as exc:
+                # The realm is whatever the registry wrote in its challenge: a registry that names
+                # an internal address there must not get the service to ask it.
+                raise RequestRefused(
+                    host,
+                    f"its token realm points to {strip_credentials(realm)}, {exc.reason}; "
+                    "no token was asked for",
+                ) from exc
             headers: dict[str, str] = {}
             credentials = await self._credentials(host)
             if credentials is not None:

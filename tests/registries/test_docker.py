@@ -8,6 +8,7 @@ import json
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -24,7 +25,7 @@ from depcheck.registries.docker import (
     preferred_challenge,
 )
 from depcheck.registries.docker_auth import DockerCredentials
-from depcheck.registries.http import HttpClient
+from depcheck.registries.http import HttpClient, RequestRefused, UrlRefused
 from depcheck.registries.interface import ImageFacts, RegistryProtocolError, RegistryUnavailable
 from depcheck.suggest.docker import suggest_tag
 from depcheck.testing import FakeRegistry
@@ -400,6 +401,49 @@ async def test_a_manifest_without_docker_content_digest_is_hashed() -> None:
         docker = DockerRegistry(http, credentials=ANONYMOUS)
         digest = await docker.digest("registry.example", "team/app", "1.0")
     assert digest == "sha256:" + hashlib.sha256(body).hexdigest()
+
+
+async def test_a_token_realm_the_url_guard_refuses_is_not_asked(registry: FakeRegistry) -> None:
+    # A registry writes its realm itself: one pointing at an internal address is refused, by name.
+    docker_options(registry).extra_challenge = 'Bearer realm="http://bob:pw@10.0.0.7/token",service="x"'
+    shown: list[str] = []
+
+    async def guard(url: str) -> None:
+        shown.append(url)
+        if urlsplit(url).hostname == "10.0.0.7":
+            raise UrlRefused(url, "not a public address (10.0.0.7 is a private address)")
+
+    async with HttpClient(timeout=0.5, backoff_base=0.01, url_guard=guard) as http:
+        with pytest.raises(RequestRefused) as raised:
+            await client(registry, http).image("ghcr.io", "astral-sh/uv")
+    assert raised.value.registry == "ghcr.io"
+    assert raised.value.reason == (
+        "its token realm points to http://10.0.0.7/token, not a public address "
+        "(10.0.0.7 is a private address); no token was asked for"
+    )
+    assert shown == [
+        f"{registry.url}/oci/ghcr.io/v2/astral-sh/uv/tags/list?n=1000",
+        "http://10.0.0.7/token?service=x&scope=repository%3Aastral-sh%2Fuv%3Apull",
+    ]
+    assert [request.path for request in registry.requests] == ["/oci/ghcr.io/v2/astral-sh/uv/tags/list"]
+
+
+async def test_a_tags_list_link_to_another_origin_is_not_followed(caplog: pytest.LogCaptureFixture) -> None:
+    seen: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        link = '<http://169.254.169.254/v2/team/app/tags/list?last=1.0>; rel="next"'
+        return httpx.Response(200, json={"name": "team/app", "tags": ["1.0"]}, headers={"Link": link})
+
+    async with HttpClient(transport=httpx.MockTransport(answer)) as http:
+        facts = await DockerRegistry(http, credentials=ANONYMOUS).image("registry.example", "team/app")
+    assert list(facts.tags) == ["1.0"]
+    assert seen == ["https://registry.example/v2/team/app/tags/list?n=1000"]
+    assert (
+        "registry.example: not following a next page on another origin: "
+        "http://169.254.169.254/v2/team/app/tags/list?last=1.0"
+    ) in caplog.text
 
 
 # --- header parsing -------------------------------------------------------------------------------

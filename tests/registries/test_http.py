@@ -1,4 +1,5 @@
-"""The shared HTTP layer against the fake registry on loopback: retries, limits, de-duplication, credentials."""
+"""The shared HTTP layer against the fake registry on loopback: retries, limits, de-duplication,
+credentials, redirects and the url guard."""
 
 from __future__ import annotations
 
@@ -9,13 +10,23 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from aiohttp import web
 
-from depcheck.registries.http import HttpClient, json_body, parse_retry_after, split_credentials
+from depcheck.registries.http import (
+    HttpClient,
+    RequestRefused,
+    UrlRefused,
+    json_body,
+    parse_retry_after,
+    split_credentials,
+)
 from depcheck.registries.interface import RegistryProtocolError, RegistryUnavailable
 from depcheck.testing import FakeRegistry
+from depcheck.testing.fake_registry import default_installers
 
 JSON = "application/vnd.pypi.simple.v1+json"
 
@@ -321,3 +332,135 @@ async def test_waiting_for_a_connection_slot_does_not_count_against_the_total_ti
             *(http.get(f"{registry.index_url}/{name}/", accept=JSON) for name in names)
         )
     assert [response.status for response in responses] == [200] * 10
+
+
+# --- redirects, one hop at a time, and the url guard ----------------------------------------------
+
+
+def install_moves(registry: FakeRegistry) -> None:
+    """``/moved/<path>`` answers ``302`` to ``registry.state.extra["moves"][<path>]``."""
+    moves: dict[str, str] = {}
+    registry.state.extra["moves"] = moves
+
+    async def moved(request: web.Request) -> web.StreamResponse:
+        raise web.HTTPFound(moves[request.match_info["path"]])
+
+    registry.app.router.add_get("/moved/{path:.*}", moved)
+
+
+@pytest.fixture
+async def moving() -> AsyncIterator[FakeRegistry]:
+    """A second fake registry on loopback (another port) that also answers ``/moved/...``."""
+    async with FakeRegistry(installers=[install_moves, *default_installers()]) as running:
+        yield running
+
+
+def move(registry: FakeRegistry, path: str, target: str) -> str:
+    """Have ``registry`` redirect ``/moved/<path>`` to ``target``; the URL that does it."""
+    registry.state.extra["moves"][path] = target
+    return f"{registry.url}/moved/{path}"
+
+
+class RecordingGuard:
+    """A url guard that remembers every URL it was shown and refuses the addresses it is given."""
+
+    def __init__(self, refused: dict[str, str] | None = None) -> None:
+        self.refused = refused or {}
+        self.seen: list[str] = []
+
+    async def __call__(self, url: str) -> None:
+        self.seen.append(url)
+        host = urlsplit(url).hostname or ""
+        if host in self.refused:
+            raise UrlRefused(url, f"not a public address ({host} is {self.refused[host]})")
+
+
+async def test_without_a_guard_a_redirect_to_another_loopback_server_is_followed(
+    moving: FakeRegistry, registry: FakeRegistry
+) -> None:
+    # What the CLI builds: no guard, so an index on localhost that redirects keeps working.
+    start = move(moving, "simple/httpx/", f"{registry.index_url}/httpx/")
+    async with fast_client() as http:
+        response = await http.get(start, accept=JSON)
+        assert http.requests_sent == 2
+    assert response.status == 200
+    assert response.url == f"{registry.index_url}/httpx/"
+    assert [request.path for request in moving.requests] == ["/moved/simple/httpx/"]
+    assert [request.path for request in registry.requests] == ["/simple/httpx/"]
+
+
+async def test_the_guard_is_shown_every_hop_before_it_is_sent(
+    moving: FakeRegistry, registry: FakeRegistry
+) -> None:
+    start = move(moving, "simple/httpx/", f"{registry.index_url}/Httpx")
+    guard = RecordingGuard()
+    async with fast_client(url_guard=guard) as http:
+        response = await http.get(start, accept=JSON)
+    assert response.status == 200
+    assert guard.seen == [start, f"{registry.index_url}/Httpx", f"{registry.index_url}/httpx/"]
+
+
+async def test_a_redirect_the_guard_refuses_is_not_followed_nor_retried(moving: FakeRegistry) -> None:
+    start = move(moving, "simple/httpx/", "http://admin:hunter2@169.254.169.254/latest/meta-data/")
+    guard = RecordingGuard({"169.254.169.254": "a link-local address"})
+    async with fast_client(url_guard=guard) as http:
+        with pytest.raises(RequestRefused) as raised:
+            await http.get(start, accept=JSON)
+        assert http.requests_sent == 1
+    assert raised.value.registry == host(moving)
+    assert raised.value.reason == (
+        "redirected to http://169.254.169.254/latest/meta-data/, "
+        "not a public address (169.254.169.254 is a link-local address); not followed"
+    )
+    assert guard.seen == [start, "http://169.254.169.254/latest/meta-data/"]
+    assert moving.count("/moved/*") == 1
+
+
+async def test_a_first_request_the_guard_refuses_is_not_sent(registry: FakeRegistry) -> None:
+    guard = RecordingGuard({"127.0.0.1": "a loopback address"})
+    async with fast_client(url_guard=guard) as http:
+        with pytest.raises(RequestRefused) as raised:
+            await http.get(f"{registry.index_url}/httpx/")
+    assert str(raised.value) == (
+        f"{host(registry)}: not asking {registry.index_url}/httpx/, "
+        "not a public address (127.0.0.1 is a loopback address)"
+    )
+    assert registry.requests == []
+
+
+async def test_a_redirect_loop_ends_after_twenty_hops(moving: FakeRegistry) -> None:
+    start = move(moving, "loop", "/moved/loop")
+    async with fast_client() as http:
+        with pytest.raises(RegistryProtocolError) as raised:
+            await http.get(start)
+    assert raised.value.reason == f"more than 20 redirects from {start}"
+    assert moving.count("/moved/loop") == 21
+
+
+async def test_credentials_follow_a_redirect_on_the_same_origin_only(
+    moving: FakeRegistry, registry: FakeRegistry
+) -> None:
+    move(moving, "here", "/simple/httpx/")
+    move(moving, "away", f"{registry.index_url}/httpx/")
+    secret = moving.url.replace("http://", "http://alice:s3cret@")
+    async with fast_client() as http:
+        await http.get(f"{secret}/moved/here")
+        await http.get(f"{secret}/moved/away")
+    expected = "Basic " + base64.b64encode(b"alice:s3cret").decode()
+    assert [(request.path, request.headers.get("authorization")) for request in moving.requests] == [
+        ("/moved/here", expected),
+        ("/simple/httpx/", expected),
+        ("/moved/away", expected),
+    ]
+    assert "authorization" not in registry.requests[0].headers
+
+
+async def test_check_url_shows_the_guard_the_url_without_credentials() -> None:
+    guard = RecordingGuard({"10.0.0.7": "a private address"})
+    async with HttpClient(url_guard=guard) as http:
+        await http.check_url("https://bob:pw@index.example/token")
+        with pytest.raises(UrlRefused):
+            await http.check_url("http://10.0.0.7/token")
+    async with HttpClient() as unguarded:
+        await unguarded.check_url("http://10.0.0.7/token")
+    assert guard.seen == ["https://index.example/token", "http://10.0.0.7/token"]
