@@ -21,9 +21,21 @@
   carrier-grade NAT, multicast, reserved or unspecified; IPv4-mapped IPv6 unwrapped first). This is
   the server-side request forgery guard: a request must not make the service fetch
   ``http://169.254.169.254/`` or an admin port on its own host. Registries the operator configured
-  (``--index-url``, ``--docker-hub-url``) are trusted as given. The check resolves names itself,
-  so a host whose DNS answer changes between the check and the request (DNS rebinding) is the
-  remaining gap; an operator worried about it runs the service behind an egress proxy.
+  (``--index-url``, ``--docker-hub-url``, endpoints in the project configuration) are trusted as
+  given.
+- **Every URL the service asks** (:meth:`RegistryGuard.check_request`, the shared HTTP client's
+  ``url_guard``): a registry, even a trusted one, answers with URLs of its own (a redirect's
+  ``Location``, a token realm in ``WWW-Authenticate``). Each one is vetted before it is asked,
+  each redirect hop included: the origins of the operator's registries are asked as configured,
+  anything else only when every address its host resolves to is global (unless private
+  registries are allowed). A refusal is a
+  :class:`~depcheck.registries.http.RequestRefused`, a registry error like any other.
+
+Names are resolved through the event loop's resolver, and each answer is kept until the request
+that asked for it ends (:meth:`RegistryGuard.forget`), so the many lookups of one audit resolve a
+host once. The check resolves names itself, so a host whose DNS answer changes between the check
+and the connection (DNS rebinding) is the remaining gap; an operator worried about it runs the
+service behind an egress proxy.
 """
 
 from __future__ import annotations
@@ -42,6 +54,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from depcheck.registries.http import UrlRefused
 from depcheck.server.errors import ApiError
 
 logger = logging.getLogger(__name__)
@@ -378,7 +391,12 @@ def address_problem(text: str) -> str | None:
 
 
 class RegistryGuard:
-    """Decides whether the service may ask a registry that a client named (see the module docstring)."""
+    """Decides whether the service may ask a registry that a client named, and vets every URL the
+    service's HTTP client is about to ask (see the module docstring).
+
+    ``trusted`` are index URLs the operator configured: a client may name them exactly, and their
+    origins are asked without the address check, as are those of URLs given to :meth:`trust`.
+    """
 
     def __init__(
         self,
@@ -391,7 +409,26 @@ class RegistryGuard:
         self.entries = tuple(AllowedEntry.parse(text) for text in allowed)
         self.allow_private = allow_private
         self.resolver: Resolver = resolver or system_resolver
-        self.trusted = frozenset(url.rstrip("/") for url in trusted)
+        self.trusted: set[str] = set()
+        self._trusted_origins: set[tuple[str, str, int]] = set()
+        self._resolved: dict[tuple[str, int], asyncio.Task[list[str]]] = {}
+        self.trust(*trusted, index=True)
+
+    def trust(self, *urls: str, index: bool = False) -> None:
+        """Trust registries the operator configured at ``urls``: requests to their origins skip the
+        address check. With ``index``, a client may also name exactly these URLs as its index."""
+        for url in urls:
+            if not url:
+                continue
+            if index:
+                self.trusted.add(url.rstrip("/"))
+            origin = _origin(url)
+            if origin is not None:
+                self._trusted_origins.add(origin)
+
+    def forget(self) -> None:
+        """Drop the names resolved so far (the service calls this after each request)."""
+        self._resolved = {key: task for key, task in self._resolved.items() if not task.done()}
 
     async def check_url(self, url: str) -> None:
         """Raise :class:`RegistryNotAllowed` unless ``url`` (an index URL) may be asked.
@@ -435,16 +472,89 @@ class RegistryGuard:
             raise RegistryNotAllowed(registry, "not on this service's list of allowed registries")
         await self._check_addresses(registry, host, port or _DEFAULT_PORTS["https"])
 
+    async def check_request(self, url: str) -> None:
+        """Raise :class:`~depcheck.registries.http.UrlRefused` unless the service may ask ``url``.
+
+        The HTTP client's ``url_guard`` in the service: called for every request, each redirect
+        hop and token realm included. A URL on the origin of a registry the operator configured
+        is asked; any other only when every address its host resolves to is global, unless
+        private registries are allowed. Not the allow-list: a registry on it may redirect to a
+        public host that is not (a mirror sending clients to its CDN).
+        """
+        try:
+            parts = urlsplit(url)
+            port = parts.port
+        except ValueError as exc:
+            raise UrlRefused(url, f"not a valid URL ({exc})") from exc
+        scheme = parts.scheme.lower()
+        if scheme not in _DEFAULT_PORTS:
+            raise UrlRefused(url, "not an http or https URL")
+        if not parts.hostname:
+            raise UrlRefused(url, "a URL without a host")
+        host = parts.hostname.lower()
+        port = port or _DEFAULT_PORTS[scheme]
+        if (scheme, host, port) in self._trusted_origins or self.allow_private:
+            return
+        problem = await self._address_problem(host, port)
+        if problem is not None:
+            raise UrlRefused(url, f"not a public address ({problem})")
+
     async def _check_addresses(self, shown: str, host: str, port: int) -> None:
         if self.allow_private:
             return
+        problem = await self._address_problem(host, port)
+        if problem is not None:
+            raise RegistryNotAllowed(shown, problem)
+
+    async def _address_problem(self, host: str, port: int) -> str | None:
+        """Why ``host`` must not be asked (it does not resolve, or one of its addresses is not
+        global), or ``None``."""
         try:
-            addresses = list(await self.resolver(host, port))
+            addresses = await self._resolve(host, port)
         except OSError as exc:
-            raise RegistryNotAllowed(shown, f"cannot resolve {host}: {exc.strerror or exc}") from exc
+            return f"cannot resolve {host}: {exc.strerror or exc}"
         if not addresses:
-            raise RegistryNotAllowed(shown, f"{host} resolves to no address")
+            return f"{host} resolves to no address"
         for address in addresses:
             problem = address_problem(address)
-            if problem is not None:
-                raise RegistryNotAllowed(shown, f"{host} resolves to {address}, {problem}")
+            if problem is None:
+                continue
+            if _is_address(host):
+                return f"{address} is {problem}"
+            return f"{host} resolves to {address}, {problem}"
+        return None
+
+    async def _resolve(self, host: str, port: int) -> list[str]:
+        """``host``'s addresses, resolved once until :meth:`forget` (concurrent callers share one lookup)."""
+        key = (host, port)
+        task = self._resolved.get(key)
+        if task is None:
+            task = self._resolved[key] = asyncio.ensure_future(self._lookup(host, port))
+        # shield: one caller's timeout must not cancel the lookup the others are awaiting.
+        return await asyncio.shield(task)
+
+    async def _lookup(self, host: str, port: int) -> list[str]:
+        return list(await self.resolver(host, port))
+
+
+def _origin(url: str) -> tuple[str, str, int] | None:
+    """``(scheme, host, port)`` of an http(s) URL, or ``None`` for anything else."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        # Not a URL a request can go to, so there is no origin to trust (an operator's URL that
+        # does not parse is refused where it is configured).
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return None
+    return scheme, parts.hostname.lower(), port or _DEFAULT_PORTS[scheme]
+
+
+def _is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return False
+    return True

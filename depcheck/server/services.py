@@ -15,6 +15,10 @@ they are closed on clean-up. Two things differ from a CLI run, which lives for o
   option): :class:`GuardedVerifier` asks only those the
   :class:`~depcheck.server.security.RegistryGuard` allows, and reports the others as
   ``unresolved`` with the reason, so the rest of the audit goes on.
+- **A registry may point elsewhere** (a redirect, a token realm): the same guard is the HTTP
+  client's ``url_guard``, so every URL is vetted before it is asked, each redirect hop included;
+  one that leads to a non-public address is a ``registry-error`` for the dependencies that needed
+  it. The guard's resolved names are forgotten after each request, with the HTTP answers.
 """
 
 from __future__ import annotations
@@ -87,8 +91,10 @@ class Services:
         return GuardedVerifier(inner, self.guard)
 
     def finished(self) -> None:
-        """Called after each request: forget completed HTTP answers, so they age through the cache."""
+        """Called after each request: forget completed HTTP answers, so they age through the cache,
+        and the names the guard resolved, so that a host's new addresses are seen."""
         self.http.forget()
+        self.guard.forget()
 
 
 def build_cache(config: ServerConfig, metrics: ServiceMetrics) -> ResponseCache:
@@ -132,17 +138,20 @@ async def open_services(
         options=AuditOptions(),
         args=argparse.Namespace(offline=config.offline, no_cache=config.no_cache, quiet=True),
     )
+    guard = RegistryGuard(
+        config.allowed_registries, allow_private=config.allow_private_registries, resolver=resolver
+    )
     cache = build_cache(config, metrics)
     try:
-        async with open_registries(settings, cache=cache) as (index, images):
+        async with open_registries(settings, cache=cache, url_guard=guard.check_request) as (
+            index,
+            images,
+        ):
             index_url = index.index_url or ""
+            # The operator's registries are asked as configured; a client may name the index too.
+            guard.trust(index_url, index=True)
+            guard.trust(images.hub_url, *images.endpoints.values())
             metrics.count_upstream_requests(lambda: index.http.requests_sent)
-            guard = RegistryGuard(
-                config.allowed_registries,
-                allow_private=config.allow_private_registries,
-                resolver=resolver,
-                trusted=(index_url,),
-            )
             # Decoded answers are kept a minute at most, and not at all without a cache.
             memo_ttl = 0.0 if config.no_cache else min(RECENT_TTL, config.cache_ttl)
             yield Services(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
+from depcheck.registries.http import UrlRefused
 from depcheck.server.errors import ApiError
 from depcheck.server.schemas import FILE_NAME_PATTERN
 from depcheck.server.security import (
@@ -191,6 +193,10 @@ async def test_guard_allows_url_prefixes_on_segment_boundaries() -> None:
     ):
         with pytest.raises(RegistryNotAllowed, match="not on this service's list of allowed registries"):
             await guard.check_url(url)
+    # One resolution per request: the answer is kept until the request ends (forget).
+    assert asked == ["index.example:443"]
+    guard.forget()
+    await guard.check_url("https://index.example/simple")
     assert asked == ["index.example:443", "index.example:443"]
 
 
@@ -250,3 +256,105 @@ async def test_guard_refuses_malformed_urls() -> None:
         with pytest.raises(RegistryNotAllowed) as raised:
             await guard.check_url(url)
         assert raised.value.reason == reason
+
+
+# --- every URL the service asks (the HTTP client's url_guard) -----------------------------------
+
+
+async def test_requests_to_public_addresses_are_allowed_whatever_the_allow_list() -> None:
+    resolve, asked = resolver_for({"files.example": ["140.82.112.33", "2606:4700::1111"]})
+    guard = RegistryGuard(["https://index.example/simple"], resolver=resolve)
+    await guard.check_request("https://files.example/packages/a/b/httpx-0.28.1.tar.gz")
+    await guard.check_request("https://files.example/other")
+    assert asked == ["files.example:443"]
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        (
+            "http://169.254.169.254/latest/meta-data/",
+            "not a public address (169.254.169.254 is a link-local address)",
+        ),
+        ("http://127.0.0.1:6379/", "not a public address (127.0.0.1 is a loopback address)"),
+        ("http://[::1]:8080/simple/", "not a public address (::1 is a loopback address)"),
+        (
+            "https://mirror.internal/simple/httpx/",
+            "not a public address (mirror.internal resolves to 192.168.10.5, a private address)",
+        ),
+        (
+            "https://split.example/simple/httpx/",
+            "not a public address (split.example resolves to 10.0.0.7, a private address)",
+        ),
+        (
+            "https://nowhere.example/",
+            "not a public address (cannot resolve nowhere.example: Name or service not known)",
+        ),
+        ("file:///etc/passwd", "not an http or https URL"),
+        ("gopher://index.example:70/", "not an http or https URL"),
+        ("http://index.example:http/", "not a valid URL (Port could not be cast to integer value as 'http')"),
+    ],
+)
+async def test_requests_to_non_public_addresses_are_refused(url: str, reason: str) -> None:
+    resolve, _ = resolver_for(
+        {
+            "mirror.internal": ["192.168.10.5"],
+            "split.example": ["140.82.112.33", "10.0.0.7"],
+            "169.254.169.254": ["169.254.169.254"],
+            "127.0.0.1": ["127.0.0.1"],
+            "::1": ["::1"],
+        }
+    )
+    guard = RegistryGuard(["https://mirror.internal/simple"], resolver=resolve)
+    with pytest.raises(UrlRefused) as raised:
+        await guard.check_request(url)
+    assert (raised.value.url, raised.value.reason) == (url, reason)
+
+
+async def test_the_operators_registries_are_asked_as_configured_but_not_their_neighbours() -> None:
+    resolve, asked = resolver_for({"127.0.0.1": ["127.0.0.1"]})
+    guard = RegistryGuard([], resolver=resolve, trusted=["http://127.0.0.1:3141/root/pypi/+simple/"])
+    guard.trust("http://127.0.0.1:5000", "")
+    await guard.check_request("http://127.0.0.1:3141/root/pypi/+simple/httpx/")
+    await guard.check_request("http://127.0.0.1:3141/elsewhere/on/the/same/server")
+    await guard.check_request("http://127.0.0.1:5000/v2/team/app/tags/list")
+    assert asked == []
+    # A redirect from the operator's index to another port of the same host is not the index.
+    with pytest.raises(UrlRefused, match=r"^http://127.0.0.1:6379/: not a public address \(127.0.0.1 is a"):
+        await guard.check_request("http://127.0.0.1:6379/")
+    with pytest.raises(UrlRefused):
+        await guard.check_request("https://127.0.0.1:3141/root/pypi/+simple/httpx/")
+    # trust() without index=True does not let a client name the URL as its index.
+    with pytest.raises(RegistryNotAllowed, match="not on this service's list of allowed registries"):
+        await guard.check_url("http://127.0.0.1:5000")
+
+
+async def test_allowing_private_registries_lets_every_request_through_unresolved() -> None:
+    resolve, asked = resolver_for({})
+    guard = RegistryGuard([], allow_private=True, resolver=resolve)
+    await guard.check_request("http://169.254.169.254/latest/meta-data/")
+    await guard.check_request("http://mirror.internal:3141/simple/")
+    assert asked == []
+    with pytest.raises(UrlRefused, match="not an http or https URL"):
+        await guard.check_request("file:///etc/passwd")
+
+
+async def test_concurrent_checks_of_one_host_resolve_it_once() -> None:
+    release = asyncio.Event()
+    asked: list[str] = []
+
+    async def slow(host: str, port: int) -> Sequence[str]:
+        asked.append(host)
+        await release.wait()
+        return ["140.82.112.33"]
+
+    guard = RegistryGuard(["ghcr.io"], resolver=slow)
+    checks = [
+        asyncio.ensure_future(guard.check_request(f"https://ghcr.io/v2/a/b/tags/list?n={n}"))
+        for n in range(5)
+    ]
+    checks.append(asyncio.ensure_future(guard.check_image_registry("ghcr.io")))
+    await asyncio.sleep(0)
+    release.set()
+    await asyncio.gather(*checks)
+    assert asked == ["ghcr.io"]
