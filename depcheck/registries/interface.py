@@ -107,6 +107,11 @@ class ProjectFacts:
     files_read: bool = True
     """Whether each release's ``files`` were read; an audit reads release summaries only, and its
     releases have no files (``SimpleIndex(files=True)`` reads them, for ``fix --hash``)."""
+    indexes: tuple[str, ...] = ()
+    """Every index whose answer was merged into this one, in the order pip's index list names them
+    (see :func:`depcheck.registries.merge.merge_facts`), without credentials; empty for one index's
+    own answer. A merged answer's ``index`` is the first of them that lists the project, or, when
+    none does, all of them as a message names them (``A and B``)."""
 
 
 @dataclass(frozen=True)
