@@ -36,6 +36,12 @@ def _add_registry_options(parser: argparse.ArgumentParser) -> None:
         "--index-url", metavar="URL", help="PyPI-compatible index (default: pip's configuration)"
     )
     group.add_argument(
+        "--extra-index-url",
+        action="append",
+        metavar="URL",
+        help="another index to install from, as pip's option (repeatable; default: pip's configuration)",
+    )
+    group.add_argument(
         "--docker-hub-url", metavar="URL", help="Docker Hub API base URL (also DEPCHECK_DOCKER_HUB_URL)"
     )
     group.add_argument("--offline", action="store_true", help="answer from the cache only")

@@ -8,7 +8,7 @@ checked: an unknown key, a wrong type or an unknown rule id raises :class:`Confi
 message names the file and the key path, because a misspelt setting that is silently ignored
 lets a pre-merge check pass for the wrong reason. :meth:`Config.with_overrides` lays command-line
 values over the file's, following hadolint: scalar options from the command line replace the
-file's, list options (``exclude``, ``disable``, the ignore lists) add to them.
+file's, list options (``exclude``, ``disable``, the ignore lists, ``extra-index-urls``) add to them.
 """
 
 from __future__ import annotations
@@ -198,6 +198,9 @@ class Config:
     min_age: dt.timedelta | None = None
     python: Version | None = None
     index_url: str | None = None
+    extra_index_urls: tuple[str, ...] = ()
+    """Extra PyPI indexes asked besides the index, as pip's ``--extra-index-url`` (pip's own are added
+    when the registries are opened: see :func:`depcheck.registries.config.pip_extra_index_urls`)."""
     docker_hub_url: str | None = None
     registries: Mapping[str, RegistrySettings] = field(default_factory=lambda: MappingProxyType({}))
     allow_tags: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
@@ -216,7 +219,7 @@ class Config:
         already typed; they are checked as strictly as the file's, and a bad one raises
         :class:`ConfigError` naming the option (``command line: --min-age: ...``). Scalars
         replace the file's value; ``exclude`` (relative to ``cwd``), ``disable``,
-        ``ignore_packages`` and ``ignore_images`` add to the file's lists.
+        ``ignore_packages``, ``ignore_images`` and ``extra_index_urls`` add to the file's lists.
         """
         changes: dict[str, Any] = {}
         for name, value in values.items():
@@ -224,7 +227,7 @@ class Config:
                 continue
             if name not in _CLI_FIELDS:
                 raise TypeError(f"Config.with_overrides() got an unknown option {name!r}")
-            option = "--" + name.replace("_", "-")
+            option = _OPTION_NAMES.get(name) or "--" + name.replace("_", "-")
             try:
                 if name == "exclude":
                     patterns = _validate_str_list(_as_list(value), option)
@@ -232,6 +235,10 @@ class Config:
                     changes[name] = (*self.exclude, PathPatterns(base, patterns))
                 elif name == "disable":
                     changes[name] = self.disable | _validate_rule_list(_as_list(value), option)
+                elif name == "extra_index_urls":
+                    # Each value is one use of the repeatable option, named without an index.
+                    urls = [_validate_url(url, option) for url in _checked_list(_as_list(value), option)]
+                    changes[name] = (*self.extra_index_urls, *urls)
                 elif name in ("ignore_packages", "ignore_images"):
                     validator = _FIELDS[name.replace("_", "-")]
                     changes[name] = (*getattr(self, name), *validator(_as_list(value), option))
@@ -545,6 +552,12 @@ def _validate_url(value: object, where: str) -> str:
     return text
 
 
+def _validate_url_list(value: object, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise _Invalid(where, f"expected an array of URLs, got {kind_of(value)}")
+    return tuple(_validate_url(item, f"{where}[{index}]") for index, item in enumerate(value))
+
+
 _ENV_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 
 
@@ -650,6 +663,7 @@ _FIELDS: dict[str, Callable[[object, str], Any]] = {
     "min-age": _validate_min_age,
     "python": _validate_python,
     "index-url": _validate_url,
+    "extra-index-urls": _validate_url_list,
     "docker-hub-url": _validate_url,
     "registries": _validate_registries,
     "allow-tags": _validate_allow_tags,
@@ -659,6 +673,9 @@ _FIELDS: dict[str, Callable[[object, str], Any]] = {
     "format": _validate_format,
 }
 """Key -> validator for every key except ``exclude`` and ``overrides``, which need the file's folder."""
+
+_OPTION_NAMES = {"extra_index_urls": "--extra-index-url"}
+"""Command-line options whose name is not the field's (a repeatable option is named in the singular)."""
 
 _ALREADY_TYPED: dict[str, type] = {
     "python": Version,
@@ -677,6 +694,7 @@ _CLI_FIELDS = frozenset(
         "min_age",
         "python",
         "index_url",
+        "extra_index_urls",
         "docker_hub_url",
         "pyproject_dependencies",
         "fail_on",

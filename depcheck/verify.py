@@ -5,6 +5,14 @@ one index, an image repository on one registry), runs every lookup concurrently 
 bounds concurrency per host), then applies the registry rules. A lookup that fails gives each
 dependency that needed it a ``registry-error`` finding besides its registry-free findings: a
 registry failure is never reported as a pass.
+
+A PyPI project is asked of every index pip would consult for it (:func:`indexes_for`): its own
+index and each extra index. pip installs from the union of them, so their answers are merged
+(:func:`~depcheck.registries.merge.merge_facts`) before the rules judge the pin, and the
+primary's and extras' own answers are compared for ``index-confusion``. If any of those indexes
+could not answer, the dependency gets ``registry-error`` naming it, never a verdict worked out
+from the indexes that did answer: a private index that is down must not make its packages look
+invented.
 """
 
 from __future__ import annotations
@@ -24,14 +32,19 @@ from depcheck.registries.interface import (
     ProjectFacts,
     RegistryError,
 )
+from depcheck.registries.merge import merge_facts
 from depcheck.rules import RULES, check_static
 from depcheck.rules.docker import check_docker
+from depcheck.rules.indexes import check_index_confusion
 from depcheck.rules.pypi import check_pypi
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 PypiKey = tuple[str, str | None]
+"""A project on one index (``None``: the configured index)."""
+PypiPlan = tuple[PypiKey, ...]
+"""Every lookup one PyPI dependency needs: its own index first, then each extra index."""
 ImageKey = tuple[str | None, str]
 
 
@@ -53,13 +66,46 @@ def requires_python_by_file(dependencies: Sequence[Dependency]) -> dict[str, str
     return found
 
 
-def registry_error(dependency: Dependency, error: RegistryError) -> Finding:
+def _same_index(first: str, second: str) -> bool:
+    return first.rstrip("/") == second.rstrip("/")
+
+
+def indexes_for(
+    dependency: Dependency, extra_index_urls: Sequence[str] = (), index_url: str | None = None
+) -> tuple[str | None, tuple[str, ...]]:
+    """The indexes pip consults for ``dependency``: its own index (``None``: the configured one) and the extras.
+
+    ``index_url`` and ``extra_index_urls`` are the run's configured index (when known) and extra
+    indexes. As in pip, a requirements file's ``--index-url`` line replaces the whole index list it
+    was given, configured extras included (pip's ``handle_option_line``), and the file's own
+    ``--extra-index-url`` lines add to it. An extra index that repeats the primary or an earlier
+    extra is left out, so that no index is asked twice.
+    """
+    if dependency.index_url is not None:
+        primary: str | None = dependency.index_url
+        extras: Sequence[str] = dependency.extra_index_urls
+    else:
+        primary = index_url
+        extras = (*extra_index_urls, *dependency.extra_index_urls)
+    chosen: list[str] = []
+    for url in extras:
+        if primary is not None and _same_index(url, primary):
+            continue
+        if not any(_same_index(url, earlier) for earlier in chosen):
+            chosen.append(url)
+    return primary, tuple(chosen)
+
+
+def registry_error(dependency: Dependency, error: RegistryError | Sequence[RegistryError]) -> Finding:
+    """``registry-error`` for ``dependency``, naming each registry (or index) that could not answer."""
+    errors = [error] if isinstance(error, RegistryError) else list(error)
     what = "PyPI" if dependency.ecosystem is Ecosystem.PYPI else "the image registry"
+    reasons = "; ".join(f"{what} ({each.registry}) could not answer: {each.reason}" for each in errors)
     return Finding.about(
         dependency,
         "registry-error",
         RULES["registry-error"].severity,
-        f"{dependency.name} was not verified: {what} ({error.registry}) could not answer: {error.reason}",
+        f"{dependency.name} was not verified: {reasons}",
     )
 
 
@@ -86,18 +132,42 @@ async def _settle(
 
 
 class RegistryVerifier(Verifier):
-    """The verifier over a package index and an image registry client."""
+    """The verifier over a package index and an image registry client.
 
-    def __init__(self, index: PackageIndex, images: ImageRegistry, progress: Progress | None = None) -> None:
+    ``extra_index_urls`` are the run's configured extra indexes (``--extra-index-url``, the
+    configuration's ``extra-index-urls``, pip's own); ``index_url`` the configured index's URL
+    when known, so that an extra index naming it is not asked a second time.
+    """
+
+    def __init__(
+        self,
+        index: PackageIndex,
+        images: ImageRegistry,
+        progress: Progress | None = None,
+        *,
+        index_url: str | None = None,
+        extra_index_urls: Sequence[str] = (),
+    ) -> None:
         self.index = index
         self.images = images
         self.progress = progress
+        self.index_url = index_url
+        self.extra_index_urls = tuple(extra_index_urls)
+
+    def plan(self, dependency: Dependency) -> PypiPlan:
+        """The lookups a PyPI ``dependency`` needs, its own index first."""
+        primary, extras = indexes_for(dependency, self.extra_index_urls, self.index_url)
+        # The configured index is asked as ``None``, as before extra indexes existed, so that a
+        # dependency with no index of its own shares its lookup with every other such dependency.
+        if primary is not None and self.index_url is not None and _same_index(primary, self.index_url):
+            primary = None
+        return ((dependency.name, primary), *((dependency.name, url) for url in extras))
 
     async def verify(self, dependencies: Sequence[Dependency], policy: Policy) -> Verification:
         to_check = [dependency for dependency in dependencies if needs_lookup(dependency)]
+        plans = {d: self.plan(d) for d in to_check if d.ecosystem is Ecosystem.PYPI}
         pypi_keys: list[PypiKey] = sorted(
-            {(d.name, d.index_url) for d in to_check if d.ecosystem is Ecosystem.PYPI},
-            key=lambda key: (key[0], key[1] or ""),
+            {key for plan in plans.values() for key in plan}, key=lambda key: (key[0], key[1] or "")
         )
         image_keys: list[ImageKey] = sorted(
             {(d.registry, d.repository or "") for d in to_check if d.ecosystem is Ecosystem.DOCKER},
@@ -123,11 +193,12 @@ class RegistryVerifier(Verifier):
         projects, images = await asyncio.gather(
             _settle(pypi_keys, project, done), _settle(image_keys, image, done)
         )
-        return self._judge(dependencies, projects, images, policy)
+        return self._judge(dependencies, plans, projects, images, policy)
 
     def _judge(
         self,
         dependencies: Sequence[Dependency],
+        plans: Mapping[Dependency, PypiPlan],
         projects: Mapping[Hashable, object],
         images: Mapping[Hashable, object],
         policy: Policy,
@@ -135,22 +206,36 @@ class RegistryVerifier(Verifier):
         python_by_file = requires_python_by_file(dependencies)
         findings: dict[Dependency, Sequence[Finding]] = {}
         resolved: dict[Dependency, str | None] = {}
+        # One merged answer per set of indexes: the suggestion code works a project out once per
+        # answer object, and many lines name the same project.
+        merged: dict[PypiPlan, ProjectFacts] = {}
         failed = False
         for dependency in dependencies:
             if not needs_lookup(dependency):
                 findings[dependency] = check_static(dependency)
                 continue
             if dependency.ecosystem is Ecosystem.PYPI:
-                answer = projects[(dependency.name, dependency.index_url)]
-            else:
-                answer = images[(dependency.registry, dependency.repository or "")]
+                plan = plans[dependency]
+                answers = [projects[key] for key in plan]
+                errors = [answer for answer in answers if isinstance(answer, RegistryError)]
+                if errors:
+                    failed = True
+                    findings[dependency] = [*check_static(dependency), registry_error(dependency, errors)]
+                    continue
+                facts = [answer for answer in answers if isinstance(answer, ProjectFacts)]
+                if plan not in merged:
+                    merged[plan] = merge_facts(facts)
+                pypi = check_pypi(
+                    dependency, merged[plan], policy, python_by_file.get(dependency.location.file)
+                )
+                confusion = check_index_confusion(dependency, facts[0], facts[1:])
+                findings[dependency] = pypi.findings if confusion is None else (*pypi.findings, confusion)
+                resolved[dependency] = pypi.resolved
+                continue
+            answer = images[(dependency.registry, dependency.repository or "")]
             if isinstance(answer, RegistryError):
                 failed = True
                 findings[dependency] = [*check_static(dependency), registry_error(dependency, answer)]
-                continue
-            if isinstance(answer, ProjectFacts):
-                pypi = check_pypi(dependency, answer, policy, python_by_file.get(dependency.location.file))
-                findings[dependency], resolved[dependency] = pypi.findings, pypi.resolved
             elif isinstance(answer, ImageFacts):
                 docker = check_docker(dependency, answer, policy)
                 findings[dependency], resolved[dependency] = docker.findings, docker.resolved

@@ -563,3 +563,78 @@ def test_a_min_age_beyond_any_history_is_refused_not_a_crash() -> None:
     assert str(caught.value) == (
         'command line: --min-age: "99999999999999999999d" is longer than a duration can be (999999999 days at most)'
     )
+
+
+# --- extra indexes -------------------------------------------------------------------------------
+
+
+def test_extra_index_urls_are_read_in_order(repo: Path) -> None:
+    write(
+        repo / "depcheck.toml",
+        'extra-index-urls = ["https://private.example/simple", "http://127.0.0.1:8080/simple"]\n',
+    )
+
+    assert load_config(repo, None).extra_index_urls == (
+        "https://private.example/simple",
+        "http://127.0.0.1:8080/simple",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            'extra-index-urls = "https://private.example/simple"\n',
+            "depcheck.toml: extra-index-urls: expected an array of URLs, got a string",
+        ),
+        (
+            'extra-index-urls = ["https://private.example/simple", 8080]\n',
+            "depcheck.toml: extra-index-urls[1]: expected a string, got an integer",
+        ),
+        (
+            'extra-index-urls = ["private.example/simple"]\n',
+            'depcheck.toml: extra-index-urls[0]: expected an http, https or file URL, got "private.example/simple"',
+        ),
+        (
+            'extra-index-url = ["https://private.example/simple"]\n',
+            'depcheck.toml: extra-index-url: unknown key "extra-index-url" (did you mean "extra-index-urls"?)',
+        ),
+    ],
+)
+def test_a_wrong_extra_index_urls_names_the_key_and_the_file(repo: Path, text: str, message: str) -> None:
+    write(repo / "depcheck.toml", text)
+
+    with pytest.raises(ConfigError) as caught:
+        load_config(repo, None)
+
+    assert str(caught.value) == message
+
+
+def test_a_wrong_extra_index_urls_in_pyproject_names_the_table(repo: Path) -> None:
+    write(repo / "pyproject.toml", "[tool.depcheck]\nextra-index-urls = [true]\n")
+
+    with pytest.raises(ConfigError) as caught:
+        load_config(repo, None)
+
+    assert (
+        str(caught.value)
+        == "pyproject.toml: tool.depcheck.extra-index-urls[0]: expected a string, got a boolean"
+    )
+
+
+def test_command_line_extra_index_urls_add_to_the_files(repo: Path) -> None:
+    write(repo / "depcheck.toml", 'extra-index-urls = ["https://private.example/simple"]\n')
+    config = load_config(repo, None)
+
+    merged = config.with_overrides(extra_index_urls=["https://more.example/simple"])
+
+    assert merged.extra_index_urls == ("https://private.example/simple", "https://more.example/simple")
+
+
+def test_a_bad_command_line_extra_index_url_names_the_option() -> None:
+    with pytest.raises(ConfigError) as caught:
+        Config().with_overrides(extra_index_urls=["https://ok.example/simple", "ftp://old.example/simple"])
+
+    assert str(caught.value) == (
+        'command line: --extra-index-url: expected an http, https or file URL, got "ftp://old.example/simple"'
+    )

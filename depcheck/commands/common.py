@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import functools
 import logging
 import math
 import os
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from depcheck.registries.cache import ResponseCache
     from depcheck.registries.docker import DockerRegistry
     from depcheck.registries.http import UrlGuard
+    from depcheck.registries.interface import PackageIndex
     from depcheck.registries.pypi import SimpleIndex
     from depcheck.verify import RegistryVerifier
 
@@ -107,6 +109,24 @@ class Settings:
         value = getattr(self.args, "cache_dir", None)
         return Path(value) if value else None
 
+    @functools.cached_property
+    def extra_index_urls(self) -> tuple[str, ...]:
+        """The extra indexes pip would consult besides the index, once each: ``--extra-index-url``
+        and the configuration's ``extra-index-urls``, then pip's own (``$PIP_EXTRA_INDEX_URL``,
+        else ``extra-index-url`` in its config files).
+
+        pip's own are read only when depcheck is not told which index to use (no ``--index-url``,
+        no ``index-url`` setting): pip's configuration then names the index, and its extra indexes
+        belong with it. A run told the index is told the whole index list, so that nothing on the
+        machine (a CI image's ``pip.conf``) changes what it asks. Read when first asked for.
+        """
+        urls = self.config.extra_index_urls
+        if self.config.index_url is None:
+            from depcheck.registries.config import pip_extra_index_urls
+
+            urls = (*urls, *pip_extra_index_urls())
+        return tuple(dict.fromkeys(urls))
+
     def post_process(self, report: Report) -> Report:
         """Configuration and ignores, then ``--changed-since``, then the baseline."""
         dependencies = [checked.dependency for checked in report.dependencies]
@@ -168,6 +188,7 @@ def load_settings(args: argparse.Namespace) -> Settings:
             min_age=getattr(args, "min_age", None),
             python=getattr(args, "python", None),
             index_url=getattr(args, "index_url", None),
+            extra_index_urls=getattr(args, "extra_index_url", None) or None,
             docker_hub_url=getattr(args, "docker_hub_url", None),
             fail_on=getattr(args, "fail_on", None),
             strategy=getattr(args, "strategy", None),
@@ -266,7 +287,23 @@ async def open_verifier(settings: Settings) -> AsyncIterator[RegistryVerifier]:
     quiet = bool(getattr(settings.args, "quiet", False))
     with LookupProgress(enabled=not quiet) as progress:
         async with open_registries(settings) as (index, images):
-            yield RegistryVerifier(index, images, progress=progress)
+            yield RegistryVerifier(
+                index,
+                images,
+                progress=progress,
+                index_url=index.index_url,
+                extra_index_urls=settings.extra_index_urls,
+            )
+
+
+def with_extra_indexes(settings: Settings, index: SimpleIndex) -> PackageIndex:
+    """``index`` answering for the run's extra indexes too (merged as pip sees them), or ``index``
+    itself when there are none (see :class:`~depcheck.registries.union.UnionIndex`)."""
+    if not settings.extra_index_urls:
+        return index
+    from depcheck.registries.union import UnionIndex
+
+    return UnionIndex(index, settings.extra_index_urls, index_url=index.index_url)
 
 
 def write_report(report: Report, settings: Settings, *, output: Path | None, stream: TextIO) -> None:

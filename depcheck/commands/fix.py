@@ -149,7 +149,10 @@ async def prepare_fix(settings: Settings, *, rules: frozenset[str], pin_digest: 
     snapshot = audit_reader(settings.options.paths)
     async with open_registries(settings) as (index, images):
         # One HTTP client for the audit, the hash and the digest lookups: each URL is fetched once.
-        report = await run_audit(settings.options, RegistryVerifier(index, images), reader=snapshot)
+        verifier = RegistryVerifier(
+            index, images, index_url=index.index_url, extra_index_urls=settings.extra_index_urls
+        )
+        report = await run_audit(settings.options, verifier, reader=snapshot)
         report = settings.post_process(report)
         if report.registry_failed:
             return PreparedFix(

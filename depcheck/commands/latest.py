@@ -50,7 +50,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from depcheck.commands.common import Settings, load_settings, open_registries
+from depcheck.commands.common import Settings, load_settings, open_registries, with_extra_indexes
 from depcheck.errors import UsageError
 from depcheck.exitcodes import EXIT_FINDINGS, EXIT_OK, EXIT_REGISTRY
 from depcheck.model import Ecosystem
@@ -377,7 +377,8 @@ async def resolve_all(
         if target is None:
             target = _configured_target(settings) or Target(running_python(), INTERPRETER)
         python = target
-        return list(await asyncio.gather(*(resolve_project(index, text, policy, python) for text in names)))
+        union = with_extra_indexes(settings, index)  # pip installs from every index it is given
+        return list(await asyncio.gather(*(resolve_project(union, text, policy, python) for text in names)))
 
 
 def run_latest_command(args: argparse.Namespace) -> int:

@@ -12,6 +12,12 @@ over ``[global]``, later files over earlier ones, as ``pip config list`` shows t
 default compiled into the installed pip. That last value is read from pip at run time so that no
 index host name is written in depcheck itself.
 
+Extra indexes are read the same way (:func:`pip_extra_index_urls`): ``$PIP_EXTRA_INDEX_URL``, else
+``extra-index-url`` in pip's configuration files, each a whitespace-separated list of URLs, the
+highest-precedence value replacing the others as pip's own settings do. The caller reads them when
+it reads pip's index, that is when depcheck is not told the index; they add to the extra indexes
+depcheck is told (``--extra-index-url``, ``extra-index-urls``).
+
 File order, lowest precedence first (pip's ``Configuration.iter_config_files``): the global files
 (``$XDG_CONFIG_DIRS/pip/pip.conf``, ``/etc/xdg/pip/pip.conf``, ``/etc/pip.conf``), the user files
 (``~/.pip/pip.conf``, ``$XDG_CONFIG_HOME/pip/pip.conf``; skipped when ``$PIP_CONFIG_FILE`` names
@@ -79,16 +85,21 @@ def pip_config_files(environ: Mapping[str, str] | None = None) -> list[Path]:
     return files
 
 
-def _index_url_in(path: Path) -> str | None:
-    import configparser  # only when pip's configuration files are read (no --index-url given)
+def _setting_in(path: Path, name: str) -> str | None:
+    """pip's setting ``name`` (``index-url``) in the configuration file ``path``, else ``None``."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        logger.warning("cannot read pip configuration %s (%s); skipping it", path, exc)
+        return None
+    import configparser  # only when one of pip's configuration files exists
 
     parser = configparser.RawConfigParser()
     try:
-        with path.open(encoding="utf-8") as handle:
-            parser.read_file(handle)
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError, configparser.Error) as exc:
+        parser.read_string(text, source=str(path))
+    except configparser.Error as exc:
         # pip itself refuses to run with a broken config file; we can still use the others.
         logger.warning("cannot read pip configuration %s (%s); skipping it", path, exc)
         return None
@@ -97,22 +108,37 @@ def _index_url_in(path: Path) -> str | None:
         if not parser.has_section(section):
             continue
         for key, value in parser.items(section):
-            if key.replace("_", "-") == "index-url" and value.strip():
+            if key.replace("_", "-") == name and value.strip():
                 found = value.strip()
+    return found
+
+
+def _pip_setting(name: str, variable: str, env: Mapping[str, str]) -> str | None:
+    """pip's setting ``name``: ``$variable`` when set, else the highest-precedence config file's value."""
+    if env.get(variable, "").strip():
+        return env[variable].strip()
+    found = None
+    for path in pip_config_files(env):
+        value = _setting_in(path, name)
+        if value is not None:
+            found = value
     return found
 
 
 def pip_index_url(environ: Mapping[str, str] | None = None) -> str | None:
     """The index pip is configured with (``$PIP_INDEX_URL``, then its config files), else ``None``."""
     env = os.environ if environ is None else environ
-    if env.get("PIP_INDEX_URL"):
-        return env["PIP_INDEX_URL"].strip()
-    found = None
-    for path in pip_config_files(env):
-        value = _index_url_in(path)
-        if value is not None:
-            found = value
-    return found
+    return _pip_setting("index-url", "PIP_INDEX_URL", env)
+
+
+def pip_extra_index_urls(environ: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """The extra indexes pip is configured with (``$PIP_EXTRA_INDEX_URL``, then its config files).
+
+    Either holds URLs separated by whitespace (in a file, often one per continuation line).
+    """
+    env = os.environ if environ is None else environ
+    value = _pip_setting("extra-index-url", "PIP_EXTRA_INDEX_URL", env)
+    return tuple(dict.fromkeys(value.split())) if value else ()
 
 
 def pip_builtin_index_url() -> str:

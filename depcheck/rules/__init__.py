@@ -127,6 +127,15 @@ RULES: dict[str, Rule] = {
             False,
         ),
         Rule(
+            "index-confusion",
+            Severity.WARNING,
+            "A project that the primary index and an extra index both publish, with different releases.",
+            "pip installs the highest version found on any of its indexes, so whoever publishes a "
+            "higher version on either one decides what is installed (dependency confusion). Install the "
+            "project from one index, pin it with `--hash`, or make sure both indexes are yours.",
+            False,
+        ),
+        Rule(
             "unused-ignore",
             Severity.INFO,
             "A `# depcheck: ignore` comment that silences nothing.",

@@ -13,6 +13,7 @@ from depcheck.registries.config import (
     default_index_url,
     pip_builtin_index_url,
     pip_config_files,
+    pip_extra_index_urls,
     pip_index_url,
 )
 
@@ -116,3 +117,50 @@ def test_without_pip_and_configuration_the_error_says_what_to_do(monkeypatch: py
     monkeypatch.setitem(sys.modules, "pip._internal.models.index", None)
     with pytest.raises(IndexConfigError, match="pass --index-url, set PIP_INDEX_URL or install pip"):
         pip_builtin_index_url()
+
+
+# --- extra indexes: read the same way ------------------------------------------------------------
+
+
+def test_pip_extra_index_url_in_the_environment_is_split_on_whitespace(tmp_path: Path) -> None:
+    write(
+        tmp_path / "home/.config/pip/pip.conf", "[global]\nextra-index-url = https://files.example/simple\n"
+    )
+    env = isolated_env(
+        tmp_path, PIP_EXTRA_INDEX_URL=" https://one.example/simple\thttps://two.example/simple  "
+    )
+    assert pip_extra_index_urls(env) == ("https://one.example/simple", "https://two.example/simple")
+
+
+def test_extra_index_urls_in_a_file_may_span_continuation_lines(tmp_path: Path) -> None:
+    write(
+        tmp_path / "home/.config/pip/pip.conf",
+        "[global]\nextra-index-url =\n    https://one.example/simple\n    https://two.example/simple\n",
+    )
+    assert pip_extra_index_urls(isolated_env(tmp_path)) == (
+        "https://one.example/simple",
+        "https://two.example/simple",
+    )
+
+
+def test_the_highest_precedence_extra_index_url_replaces_the_others(tmp_path: Path) -> None:
+    # pip keeps one value per setting: [install] over [global], a later file over an earlier one.
+    write(tmp_path / "etc/pip.conf", "[global]\nextra-index-url = https://site-wide.example/simple\n")
+    write(
+        tmp_path / "home/.config/pip/pip.conf",
+        "[global]\nextra_index_url = https://global.example/simple\n"
+        "[install]\nextra-index-url = https://install.example/simple\n",
+    )
+    assert pip_extra_index_urls(isolated_env(tmp_path)) == ("https://install.example/simple",)
+
+
+def test_an_empty_pip_extra_index_url_is_ignored_as_pip_ignores_it(tmp_path: Path) -> None:
+    write(tmp_path / "venv/pip.conf", "[global]\nextra-index-url = https://venv.example/simple\n")
+    env = isolated_env(tmp_path, PIP_EXTRA_INDEX_URL="  ")
+    assert pip_extra_index_urls(env) == ("https://venv.example/simple",)
+
+
+def test_no_extra_index_configured(tmp_path: Path) -> None:
+    write(tmp_path / "home/.config/pip/pip.conf", "[global]\nindex-url = https://user.example/simple\n")
+    assert pip_extra_index_urls(isolated_env(tmp_path)) == ()
+    assert pip_extra_index_urls(isolated_env(tmp_path, PIP_CONFIG_FILE=os.devnull)) == ()

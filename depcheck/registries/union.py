@@ -1,0 +1,73 @@
+"""A package index that answers as pip's whole index list does: the index and every extra index.
+
+:class:`UnionIndex` wraps a :class:`~depcheck.registries.interface.PackageIndex` (which already
+asks any index it is given, each URL once per run) with the run's extra indexes. Each question
+goes to the index and to every extra index at once, and the answers are merged by
+:func:`~depcheck.registries.merge.merge_facts`, so a project that only an extra index serves is
+found, and its releases are the union pip installs from. ``depcheck latest`` asks through it;
+the audit's verifier plans its lookups itself (:mod:`depcheck.verify`), to share them between
+dependencies whose index lists differ.
+
+If any index cannot answer, the question fails with that index's
+:class:`~depcheck.registries.interface.RegistryError` (the first, in index order): an answer
+worked out from the other indexes could call a private project missing, or a version the newest
+when it is not.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+
+from depcheck.registries.interface import PackageIndex, ProjectFacts
+from depcheck.registries.merge import differing_indexes, highest_version, merge_facts
+
+logger = logging.getLogger(__name__)
+
+
+class UnionIndex(PackageIndex):
+    """``index`` together with ``extra_index_urls``; ``index_url`` is the index's own URL when known,
+    so that an extra index repeating it is not asked twice."""
+
+    def __init__(
+        self, index: PackageIndex, extra_index_urls: Sequence[str], *, index_url: str | None = None
+    ) -> None:
+        self.index = index
+        self.index_url = index_url
+        extras: list[str] = []
+        for url in extra_index_urls:
+            known = [*extras, *([index_url] if index_url else [])]
+            if not any(url.rstrip("/") == other.rstrip("/") for other in known):
+                extras.append(url)
+        self.extra_index_urls = tuple(extras)
+
+    async def project(self, name: str, index_url: str | None = None) -> ProjectFacts:
+        """``name`` on ``index_url`` (else the index's own) and on every extra index, merged."""
+        urls: list[str | None] = [index_url]
+        urls += [
+            url
+            for url in self.extra_index_urls
+            if index_url is None or url.rstrip("/") != index_url.rstrip("/")
+        ]
+        # Every index is let finish (each answer is cached for the run) before a failure is raised.
+        answers = await asyncio.gather(
+            *(self.index.project(name, url) for url in urls), return_exceptions=True
+        )
+        facts: list[ProjectFacts] = []
+        for answer in answers:
+            if isinstance(answer, BaseException):
+                raise answer  # a RegistryError names the index that could not answer
+            facts.append(answer)
+        differing = differing_indexes(facts[0], facts[1:])
+        if differing:
+            shown = ", ".join(f"{each.index} (highest {highest_version(each)})" for each in differing)
+            logger.warning(
+                "%s is on %s (highest %s) and on %s with different releases: pip installs the highest "
+                "version from any of them (dependency confusion)",
+                name,
+                facts[0].index,
+                highest_version(facts[0]),
+                shown,
+            )
+        return merge_facts(facts)

@@ -1,0 +1,63 @@
+"""The settings every command shares: which extra indexes a run asks."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from depcheck.cli import build_parser
+from depcheck.commands.common import Settings, load_settings
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project folder as the working directory, with no pip configuration of this machine in sight."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
+    monkeypatch.delenv("PIP_INDEX_URL", raising=False)
+    monkeypatch.delenv("PIP_EXTRA_INDEX_URL", raising=False)
+    (tmp_path / ".git").mkdir()
+    return tmp_path
+
+
+def settings(*argv: str) -> Settings:
+    return load_settings(build_parser().parse_args(["audit", *argv]))
+
+
+def test_the_option_is_repeatable_and_adds_to_the_configuration(project: Path) -> None:
+    (project / "depcheck.toml").write_text('extra-index-urls = ["https://private.example/simple"]\n')
+
+    chosen = settings(
+        "--extra-index-url",
+        "https://team.example/simple",
+        "--extra-index-url",
+        "https://private.example/simple",
+    )
+
+    assert chosen.extra_index_urls == ("https://private.example/simple", "https://team.example/simple")
+
+
+def test_pips_extra_indexes_come_with_pips_index(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(
+        "PIP_EXTRA_INDEX_URL", "https://pip-extra.example/simple https://pip-more.example/simple"
+    )
+
+    chosen = settings("--extra-index-url", "https://team.example/simple")
+
+    assert chosen.extra_index_urls == (
+        "https://team.example/simple",
+        "https://pip-extra.example/simple",
+        "https://pip-more.example/simple",
+    )
+
+
+def test_a_run_told_the_index_sets_pips_extra_indexes_aside(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PIP_EXTRA_INDEX_URL", "https://pip-extra.example/simple")
+
+    assert settings("--index-url", "https://mirror.example/simple").extra_index_urls == ()
+    (project / "depcheck.toml").write_text('index-url = "https://mirror.example/simple"\n')
+    assert settings().extra_index_urls == ()
