@@ -24,8 +24,10 @@ variable                             flag                 meaning (default)
 ``DEPCHECK_ALLOWED_REGISTRIES``                           index URLs and image registry hosts a
                                                           client may name (public image registries
                                                           such as ``ghcr.io``; no index URLs)
-``DEPCHECK_ALLOW_PRIVATE_REGISTRIES``                     ``1``: allowed registries may resolve to
-                                                          private or loopback addresses
+``DEPCHECK_ALLOW_PRIVATE_REGISTRIES``                     ``1``: allowed registries, and the
+                                                          redirects and token realms of any
+                                                          registry, may reach private or loopback
+                                                          addresses
 ``DEPCHECK_CACHE``                   ``--cache``          a cache folder or ``redis://host:port/db``
                                                           (``--cache-dir``, else the user cache)
 ``DEPCHECK_CACHE_TTL``                                    seconds an answer is fresh (``600``)

@@ -49,7 +49,8 @@ class ServerConfig:
     (``0`` turns limiting off) with bursts of ``rate_burst``. ``allowed_registries`` are the index
     URLs and image registry hosts a client may name (see
     :class:`~depcheck.server.security.RegistryGuard`); ``allow_private_registries`` lets them
-    resolve to private or loopback addresses. ``cache`` is a folder or a ``redis://`` URL
+    resolve to private or loopback addresses, and lets any registry's redirects and token realms
+    reach such addresses. ``cache`` is a folder or a ``redis://`` URL
     (``None``: the default cache folder), ``no_cache`` keeps nothing. ``index_url`` and
     ``docker_hub_url`` are the registries asked when a request names none. ``project`` holds
     ``--config``'s rule settings (severities, disabled rules, ignores), applied to every audit.
