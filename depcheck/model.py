@@ -113,6 +113,14 @@ class Span:
 
 
 @dataclass(frozen=True)
+class FileSpan:
+    """A byte range of another file than the one a reference is written in (see :class:`Location`)."""
+
+    file: str
+    span: Span
+
+
+@dataclass(frozen=True)
 class Location:
     """Where something was read: the file as shown to the user, 1-based line and column.
 
@@ -133,6 +141,13 @@ class Location:
     same text feeds (other ``FROM`` lines using ``ARG PY``, a stage's ``ARG PY`` that imports it):
     rewriting the span changes them too, so a fix is only safe when each of those lines gets the
     very same edit.
+
+    ``span_elsewhere`` is set instead of ``span`` when the text a fix would rewrite lives in
+    another file: a compose image whose tag is set in the ``.env`` file beside it. ``span`` then
+    stays ``None``, because nothing in ``file`` may be rewritten for this reference (whatever reads
+    ``span`` as bytes of ``file`` rightly finds nothing), while ``span_role``, ``span_affixes``,
+    ``span_source`` and ``span_shared_with`` (lines of ``file``) describe the text elsewhere as they
+    would describe ``span``.
     """
 
     file: str
@@ -144,6 +159,7 @@ class Location:
     span_affixes: tuple[str, str] = ("", "")
     span_source: str | None = None
     span_shared_with: tuple[int, ...] = ()
+    span_elsewhere: FileSpan | None = None
 
 
 @dataclass(frozen=True)

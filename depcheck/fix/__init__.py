@@ -135,8 +135,9 @@ def fix_files(
 
     ``rules`` defaults to :data:`DEFAULT_RULES` (build it with :func:`select_rules` from
     ``--rules``/``--upgrade``). ``hashes`` answers for hashed requirements; ``read`` and ``write``
-    default to the local disk, paths being the ``location.file`` of the findings. With
-    ``dry_run`` nothing is written, and the result says what would change.
+    default to the local disk, paths being the ``location.file`` of the findings (for a tag set in
+    ``.env``, that file: ``location.span_elsewhere``). With ``dry_run`` nothing is written, and the
+    result says what would change.
     """
     plan = plan_edits(findings, rules, read=read, hashes=hashes)
     changed: list[str] = []

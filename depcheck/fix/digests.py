@@ -103,8 +103,8 @@ def digest_requests(
             continue  # nothing exact to pin: its own finding (unknown tag, unverified) says why
         if dependency.location.span is None or dependency.location.span_role is not SpanRole.REFERENCE:
             reason = (
-                "--pin-digest left it without a digest: its tag is set in a variable (an ARG default "
-                "or ${VAR:-default}), and a digest written there would reach every other use of it; "
+                "--pin-digest left it without a digest: its tag is set in a variable (an ARG default, "
+                "${VAR:-default} or .env), and a digest written there would reach every other use of it; "
                 "add @sha256:... to the reference by hand"
             )
             subject = fixes[0] if fixes else _pin_finding(dependency, exact or "", None, reason)

@@ -9,11 +9,15 @@ each span from the file when the plan is made, collapsing identical duplicates a
 overlapping ones per finding), and :func:`apply_edits` checks that every span still holds its old
 bytes before splicing, so a file edited in between is never half-fixed.
 
+The span is usually in the finding's own file; a compose image whose tag is set in the ``.env``
+beside it is fixed in ``.env`` (``Location.span_elsewhere``), so the edit is that file's.
+
 A span may be text that several references share: an ``ARG PY=3.12`` default that two ``FROM``
-lines use. Two findings that need the same new text there are one edit; two that need different
+lines use, a ``.env`` value that several compose images use. Two findings that need the same new text there are one edit; two that need different
 texts conflict and are both refused; and an edit is refused when a line the text also feeds
 (``Location.span_shared_with``: a ``FROM`` with no such finding, a stage's ``ARG PY``) does not
-get the very same edit, since rewriting the default would silently change that line too.
+get the very same edit, since rewriting the default would silently change that line too. Those
+lines are lines of the finding's own file.
 """
 
 from __future__ import annotations
@@ -171,7 +175,11 @@ def _without_replacement(finding: Finding) -> str:
         return f"left alone: VCS requirement on the moving ref {ref!r}; pin it to a full commit hash by hand"
     if url is not None:
         return "left alone: URL requirement; add a --hash or #sha256= by hand"
-    if finding.suggestion is not None and finding.location.span is None:
+    if (
+        finding.suggestion is not None
+        and finding.location.span is None
+        and finding.location.span_elsewhere is None
+    ):
         return _NO_SPAN
     if finding.suggestion is not None:
         reason = unplaceable(finding.location, finding.suggestion)
@@ -238,13 +246,19 @@ def _holds(old: bytes, text: str) -> bool:
     return old == expected or _CONTINUATION.sub(b"", old) == expected
 
 
-def _target(finding: Finding) -> tuple[Span, str]:
-    """The span and replacement of ``finding``; :class:`Unfixable` when either is missing."""
+def _target(finding: Finding) -> tuple[str, Span, str]:
+    """The file, span and replacement of ``finding``; :class:`Unfixable` when one is missing.
+
+    The file is the finding's own, or the one its text lives in (``Location.span_elsewhere``).
+    """
     if finding.replacement is None:
         raise Unfixable(_without_replacement(finding), error=False)
-    if finding.location.span is None:
-        raise Unfixable(_NO_SPAN, error=False)
-    return finding.location.span, finding.replacement
+    location = finding.location
+    if location.span is not None:
+        return location.file, location.span, finding.replacement
+    if location.span_elsewhere is not None:
+        return location.span_elsewhere.file, location.span_elsewhere.span, finding.replacement
+    raise Unfixable(_NO_SPAN, error=False)
 
 
 def edits_for(finding: Finding, raw: bytes, hashes: HashLookup | None = None) -> list[Edit]:
@@ -252,8 +266,7 @@ def edits_for(finding: Finding, raw: bytes, hashes: HashLookup | None = None) ->
 
     Raises :class:`Unfixable` with the reason when the finding cannot be fixed.
     """
-    span, replacement = _target(finding)
-    path = finding.location.file
+    path, span, replacement = _target(finding)
     if span.end > len(raw):
         raise Unfixable(
             f"{path} changed since it was read: it is shorter than the span at line {finding.location.line}",
@@ -342,26 +355,42 @@ def _conflict_reason(finding: Finding, mine: Edit, other: Edit, rival: Finding, 
             f"needs {_shown(mine.new)}, line {rival.location.line} needs {_shown(other.new)}; "
             "change them by hand"
         )
+    if source is not None and source == rival.location.span_source and finding.location.span_elsewhere:
+        return (
+            f"{source} feeds several images that need different tags: {_place(finding)} needs "
+            f"{_shown(mine.new)}, {_place(rival)} needs {_shown(other.new)}; change them by hand"
+        )
     return (
         f"conflicts with the {rival.rule} fix at line {line_at(raw, other.span.start)}: both rewrite "
         f"the same text ({_shown(other.old)} -> {_shown(other.new)}); fix them one at a time"
     )
 
 
+def _place(finding: Finding) -> str:
+    return f"{finding.location.file} line {finding.location.line}"
+
+
 def _unshared(owners: Sequence[Finding]) -> str | None:
     """Why one edit is refused: its text also feeds a line that does not get the same edit.
 
     ``owners`` are the findings whose edit it is; every line their span feeds
-    (``Location.span_shared_with``) must be the line of one of them.
+    (``Location.span_shared_with``, lines of the finding's own file) must be the line of one of
+    them. Owners may sit in several files (compose files sharing one ``.env`` value).
     """
-    fixed = {finding.location.line for finding in owners}
-    others = sorted({line for finding in owners for line in finding.location.span_shared_with} - fixed)
+    fixed = {(finding.location.file, finding.location.line) for finding in owners}
+    shared = {
+        (finding.location.file, line) for finding in owners for line in finding.location.span_shared_with
+    }
+    others = sorted(shared - fixed)
     if not others:
         return None
     source = next((finding.location.span_source for finding in owners if finding.location.span_source), None)
-    lines = ", ".join(str(line) for line in others)
+    if len({file for file, _ in fixed | shared}) == 1:
+        lines = f"line{'s' if len(others) > 1 else ''} " + ", ".join(str(line) for _, line in others)
+    else:
+        lines = ", ".join(f"{file} line {line}" for file, line in others)
     return (
-        f"{source or 'its text'} also feeds line{'s' if len(others) > 1 else ''} {lines}, which "
+        f"{source or 'its text'} also feeds {lines}, which "
         f"{'have' if len(others) > 1 else 'has'} no fix to the same tag: rewriting it would change "
         f"{'those lines' if len(others) > 1 else 'that line'} too; change it by hand"
     )
@@ -388,9 +417,8 @@ def plan_edits(
     for finding in dict.fromkeys(findings):
         if finding.rule not in chosen:
             continue
-        path = finding.location.file
         try:
-            _target(finding)  # before reading: a finding with nothing to write needs no file
+            path = _target(finding)[0]  # before reading: a finding with nothing to write needs no file
             if path in unreadable:
                 raise Unfixable(str(unreadable[path]), error=True)
             if path not in plan.originals:

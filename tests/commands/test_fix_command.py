@@ -308,3 +308,25 @@ def test_a_read_only_file_is_left_unchanged_the_others_are_fixed_and_the_exit_co
     assert "depcheck: pinned 8 references in 3 files\n" in result.stderr
     assert (project / "Dockerfile").read_text() == DOCKERFILE
     assert (project / "docker-compose.yml").read_text() != COMPOSE
+
+
+def test_a_tag_set_in_the_env_file_is_pinned_there(registry: FakeRegistry, tmp_path: Path) -> None:
+    (tmp_path / ".env").write_bytes(b'# image tags\nPY=3.12   # python line\nPG_TAG="17"\nbroken line\n')
+    compose = (
+        b"services:\n"
+        b"  api:\n    image: python:${PY}-slim\n"
+        b"  worker:\n    image: python:${PY:-3.11}-slim\n"
+        b"  db:\n    image: postgres:${PG_TAG}\n"
+    )
+    (tmp_path / "docker-compose.yml").write_bytes(compose)
+
+    result = fix(registry, tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / ".env").read_bytes() == (
+        b'# image tags\nPY=3.12.7   # python line\nPG_TAG="17.7"\nbroken line\n'
+    )
+    assert (tmp_path / "docker-compose.yml").read_bytes() == compose
+    assert "depcheck: pinned 3 references in 1 file\n" in result.stderr
+    assert "  docker-compose.yml:3: python: 3.12-slim -> 3.12.7-slim (floating-tag)\n" in result.stderr
+    assert "  docker-compose.yml:7: postgres: 17 -> 17.7 (floating-tag)\n" in result.stderr

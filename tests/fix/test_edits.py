@@ -13,7 +13,7 @@ from depcheck.fix.edits import (
     select_rules,
 )
 from depcheck.fix.errors import StaleFileError
-from depcheck.model import Dependency, Ecosystem, Finding, Location, Span, SpanRole
+from depcheck.model import Dependency, Ecosystem, FileSpan, Finding, Location, Span, SpanRole
 from depcheck.rules import RULES
 from tests.fix.findings import finding_at, span_of
 
@@ -382,3 +382,126 @@ def test_apply_refuses_a_span_past_the_end_of_a_shortened_file():
 
     with pytest.raises(StaleFileError, match=r"requirements\.txt:1: changed since it was read"):
         apply_edits(b"first", plan.edits[PATH])
+
+
+# --- a tag set in .env ----------------------------------------------------------------------------
+
+ENV = b"# images\nTAG=1.4  # release\nPY=3.12\n"
+
+
+def env_fed(
+    file: str,
+    line: int,
+    suggestion: str,
+    replacement: str | None,
+    *,
+    value: str = "1.4",
+    source: str = "TAG in .env",
+    shared_with: tuple[int, ...] = (),
+    affixes: tuple[str, str] = ("", ""),
+) -> Finding:
+    """A floating-tag finding about the compose image at ``file:line`` whose tag ``.env`` sets."""
+    location = Location(
+        file,
+        line,
+        12,
+        None,
+        SpanRole.TAG,
+        span_affixes=affixes,
+        span_source=source,
+        span_shared_with=shared_with,
+        span_elsewhere=FileSpan(".env", span_of(ENV, value)),
+    )
+    dependency = Dependency(Ecosystem.DOCKER, "myorg/api", f"myorg/api:{value}", location, tag=value)
+    return Finding.about(
+        dependency,
+        "floating-tag",
+        RULES["floating-tag"].severity,
+        "floating",
+        suggestion=suggestion,
+        replacement=replacement,
+    )
+
+
+def test_a_tag_set_in_env_is_rewritten_in_env_and_the_compose_file_is_not_read() -> None:
+    finding = env_fed("compose.yml", 3, "1.4.2", "1.4.2")
+
+    plan = plan_edits([finding], read=reader({".env": ENV}))
+
+    assert list(plan.edits) == [".env"]
+    [edit] = plan.edits[".env"]
+    assert (edit.old, edit.new, edit.finding) == (b"1.4", b"1.4.2", finding)
+    assert apply_edits(ENV, [edit]) == b"# images\nTAG=1.4.2  # release\nPY=3.12\n"
+    assert list(plan.originals) == [".env"]
+
+
+def test_images_of_several_compose_files_sharing_a_value_with_the_same_need_make_one_edit() -> None:
+    api = env_fed("compose.yml", 3, "1.4.2", "1.4.2", shared_with=(5,))
+    worker = env_fed("compose.yml", 5, "1.4.2", "1.4.2", shared_with=(3,))
+    prod = env_fed("compose.prod.yml", 3, "1.4.2", "1.4.2")
+
+    plan = plan_edits([api, worker, prod], read=reader({".env": ENV}))
+
+    [edit] = plan.edits[".env"]
+    assert edit.findings == (api, worker, prod)
+    assert plan.skipped == []
+
+
+def test_images_sharing_a_value_with_different_needs_are_both_refused_naming_their_files() -> None:
+    api = env_fed("compose.yml", 3, "1.4.2", "1.4.2")
+    prod = env_fed("compose.prod.yml", 7, "1.4.1", "1.4.1")
+
+    plan = plan_edits([api, prod], read=reader({".env": ENV}))
+
+    assert plan.edits == {}
+    assert [(skip.reason, skip.error) for skip in plan.skipped] == [
+        (
+            "TAG in .env feeds several images that need different tags: compose.yml line 3 needs "
+            "'1.4.2', compose.prod.yml line 7 needs '1.4.1'; change them by hand",
+            True,
+        ),
+        (
+            "TAG in .env feeds several images that need different tags: compose.prod.yml line 7 needs "
+            "'1.4.1', compose.yml line 3 needs '1.4.2'; change them by hand",
+            True,
+        ),
+    ]
+
+
+def test_a_value_the_compose_file_also_uses_elsewhere_is_left_alone() -> None:
+    api = env_fed("compose.yml", 3, "1.4.2", "1.4.2", shared_with=(5, 9))
+    worker = env_fed("compose.yml", 5, "1.4.2", "1.4.2", shared_with=(3, 9))
+    prod = env_fed("compose.prod.yml", 2, "1.4.2", "1.4.2", shared_with=(4,))
+
+    alone = plan_edits([api, worker], read=reader({".env": ENV}))
+    across = plan_edits([api, worker, prod], read=reader({".env": ENV}))
+
+    assert alone.edits == across.edits == {}
+    assert [(skip.reason, skip.error) for skip in alone.skipped] == [
+        (
+            "TAG in .env also feeds line 9, which has no fix to the same tag: rewriting it would change "
+            "that line too; change it by hand",
+            False,
+        )
+    ] * 2
+    assert {skip.reason for skip in across.skipped} == {
+        "TAG in .env also feeds compose.prod.yml line 4, compose.yml line 9, which have no fix to the "
+        "same tag: rewriting it would change those lines too; change it by hand"
+    }
+
+
+def test_an_env_value_that_cannot_hold_the_suggested_tag_says_why() -> None:
+    finding = env_fed(
+        "compose.yml", 3, "3.12.7-alpine", None, value="3.12", source="PY in .env", affixes=("", "-slim")
+    )
+
+    plan = plan_edits([finding], read=reader({".env": ENV}))
+
+    assert plan.edits == {}
+    assert [(skip.reason, skip.error) for skip in plan.skipped] == [
+        (
+            "the tag is assembled from PY in .env and literal text that would have to change "
+            "(3.12.7-alpine does not read ...-slim); change it by hand",
+            False,
+        )
+    ]

@@ -11,7 +11,7 @@ import pytest
 from depcheck.model import Dependency, Ecosystem, ParseResult, Role, SpanRole
 from depcheck.sources.compose import ComposeSource
 from depcheck.sources.document import Document
-from depcheck.sources.interface import MemoryFileReader, ParseContext
+from depcheck.sources.interface import LocalFileReader, MemoryFileReader, ParseContext
 
 DIGEST = "sha256:eb85fc5b1198f5e1ec025ea07586bdbbf397e7d82df66c90d7511f533517e063"
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
@@ -422,3 +422,238 @@ def test_corpus_netbox_docker_compose_read_by_hand() -> None:
     assert span_of(document, netbox) == b"v4.1-3.0.2"
     assert netbox.location.span_role is SpanRole.TAG
     assert netbox.repository == "netboxcommunity/netbox"
+
+
+# --- variables from .env ---------------------------------------------------------------------------
+
+
+def parse_with_env(
+    compose: str | bytes,
+    env: str | bytes,
+    environ: Mapping[str, str] | None = None,
+    folder: str = "",
+) -> tuple[Document, ParseResult]:
+    """Parse ``compose`` (at ``folder/compose.yml``) with ``env`` as the ``.env`` beside it."""
+    compose_raw = compose if isinstance(compose, bytes) else compose.encode()
+    env_raw = env if isinstance(env, bytes) else env.encode()
+    path = f"{folder}/compose.yml" if folder else "compose.yml"
+    env_path = f"{folder}/.env" if folder else ".env"
+    reader = MemoryFileReader({path: compose_raw, env_path: env_raw})
+    document = Document.from_bytes(path, compose_raw)
+    context = ParseContext(reader=reader, environ=environ or {})
+    return document, ComposeSource().parse(document, PurePath(path), context)
+
+
+def dotenv_span(env: str | bytes, dependency: Dependency) -> tuple[str, bytes] | None:
+    elsewhere = dependency.location.span_elsewhere
+    if elsewhere is None:
+        return None
+    raw = env if isinstance(env, bytes) else env.encode()
+    return elsewhere.file, raw[elsewhere.span.start : elsewhere.span.end]
+
+
+SENTRY_STYLE = (
+    "x-snuba-defaults: &snuba_defaults\n"
+    '  image: "$SNUBA_IMAGE"\n'
+    "services:\n"
+    "  snuba-api:\n"
+    "    <<: *snuba_defaults\n"
+    "  web:\n"
+    "    image: python:${PY}-slim\n"
+    "  db:\n"
+    "    image: postgres:${PG_TAG:-16}\n"
+)
+
+
+def test_variables_from_the_env_file_resolve_images_that_were_unresolved() -> None:
+    env = "# self-hosted images\nSNUBA_IMAGE=ghcr.io/getsentry/snuba:nightly\nexport PY='3.12'\nPG_TAG=17.7\n"
+
+    _, without = parse(SENTRY_STYLE)
+    _, result = parse_with_env(SENTRY_STYLE, env)
+
+    assert [(d.text, d.unresolved) for d in without.dependencies] == [
+        ("$SNUBA_IMAGE", "$SNUBA_IMAGE has no value and no default"),
+        ("python:${PY}-slim", "$PY has no value and no default"),
+        ("postgres:16", None),
+    ]
+    assert [(d.text, d.unresolved, d.location.file, d.location.line) for d in result.dependencies] == [
+        ("ghcr.io/getsentry/snuba:nightly", None, "compose.yml", 2),
+        ("python:3.12-slim", None, "compose.yml", 7),
+        ("postgres:17.7", None, "compose.yml", 9),
+    ]
+    assert result.findings == ()
+    assert result.files == (".env",)
+
+
+def test_a_tag_set_in_the_env_file_is_fixed_there_not_in_the_compose_file() -> None:
+    env = "SNUBA_IMAGE=ghcr.io/getsentry/snuba:nightly\nexport PY='3.12'\nPG_TAG=17.7  # keep on 17\n"
+
+    _, result = parse_with_env(SENTRY_STYLE, env)
+
+    snuba, web, db = result.dependencies
+    assert [d.location.span for d in result.dependencies] == [None, None, None]
+    assert [dotenv_span(env, d) for d in result.dependencies] == [
+        (".env", b"ghcr.io/getsentry/snuba:nightly"),
+        (".env", b"3.12"),
+        (".env", b"17.7"),
+    ]
+    assert [d.location.span_role for d in result.dependencies] == [
+        SpanRole.REFERENCE,
+        SpanRole.TAG,
+        SpanRole.TAG,
+    ]
+    assert [d.location.span_affixes for d in result.dependencies] == [("", ""), ("", "-slim"), ("", "")]
+    assert [d.location.span_source for d in result.dependencies] == [
+        "SNUBA_IMAGE in .env",
+        "PY in .env",
+        "PG_TAG in .env",
+    ]
+    assert (
+        snuba.location.span_shared_with == web.location.span_shared_with == db.location.span_shared_with == ()
+    )
+
+
+def test_other_uses_of_the_variable_in_the_compose_file_share_its_value() -> None:
+    compose = (
+        "services:\n"
+        "  api:\n"
+        "    image: myorg/api:${TAG}\n"
+        "  worker:\n"
+        "    image: myorg/worker:${TAG}\n"
+        "    environment:\n"
+        "      - RELEASE=$${TAG} ${TAG}\n"
+        "    labels:\n"
+        "      note: $$TAG is not a use\n"
+    )
+
+    _, result = parse_with_env(compose, "TAG=1.4\n")
+
+    api, worker = result.dependencies
+    assert api.location.span_shared_with == (5, 7)
+    assert worker.location.span_shared_with == (3, 7)
+    assert dotenv_span("TAG=1.4\n", api) == dotenv_span("TAG=1.4\n", worker) == (".env", b"1.4")
+
+
+def test_a_value_other_env_values_use_or_not_written_as_it_reads_gets_no_span() -> None:
+    env = 'PY=3.12\nIMAGE=python:${PY}\nESCAPED="3.1\\0062"\nMADE=${PY}.7\n'
+    compose = (
+        "services:\n"
+        "  a:\n    image: python:${PY}-slim\n"
+        "  b:\n    image: ${IMAGE}\n"
+        "  c:\n    image: node:${MADE}\n"
+        "  d:\n    image: python:${ESCAPED}\n"
+    )
+
+    _, result = parse_with_env(compose, env)
+
+    assert [(d.text, d.location.span, d.location.span_elsewhere) for d in result.dependencies] == [
+        ("python:3.12-slim", None, None),  # IMAGE's value uses PY too
+        ("python:3.12", None, None),  # python:${PY}: 3.12 is PY's text, used by more than IMAGE
+        ("node:3.12.7", None, None),
+        ("python:3.12", None, None),  # the 2 is written as the escape \0062
+    ]
+
+
+def test_set_but_empty_values_follow_the_two_default_forms() -> None:
+    compose = (
+        "services:\n"
+        "  colon:\n    image: redis:${EMPTY:-7.2}\n"
+        "  dash:\n    image: redis:7${EMPTY-.2}\n"
+        "  unset:\n    image: redis:7${UNSET-.4}\n"
+        "  bare:\n    image: redis:${EMPTY}\n"
+    )
+
+    document, result = parse_with_env(compose, "EMPTY=\n")
+
+    colon, dash, unset = result.dependencies
+    assert [(d.name, d.tag) for d in result.dependencies] == [
+        ("redis", "7.2"),
+        ("redis", "7"),
+        ("redis", "7.4"),
+    ]
+    assert span_of(document, colon) == b"7.2"  # the default, in the compose file
+    assert colon.location.span_source == "${EMPTY:-7.2}"
+    assert span_of(document, dash) == b"redis:7"
+    assert (span_of(document, unset), unset.location.span_affixes) == (b".4", ("7", ""))
+    assert messages(result) == [
+        (
+            "invalid",
+            9,
+            "services.bare.image: invalid image reference 'redis:': invalid tag '': a tag is 1 to 128 "
+            "letters, digits, '_', '.' and '-', and cannot start with '.' or '-'",
+        ),
+    ]
+
+
+def test_the_callers_environment_wins_over_the_env_file() -> None:
+    _, result = parse_with_env(
+        "services:\n  a:\n    image: app:${TAG}\n", "TAG=1.0\n", environ={"TAG": "2.0"}
+    )
+
+    dependency = only(result)
+    assert (dependency.tag, dependency.location.span, dependency.location.span_elsewhere) == (
+        "2.0",
+        None,
+        None,
+    )
+
+
+def test_a_variable_neither_file_sets_says_the_env_file_was_read() -> None:
+    _, result = parse_with_env(
+        "services:\n  a:\n    image: app:${TAG}\n  b:\n    image: app:${BASED}\n",
+        "OTHER=1\nBASED=${MISSING}-1\n",
+    )
+
+    assert [(d.text, d.unresolved) for d in result.dependencies] == [
+        ("app:${TAG}", "$TAG has no value and no default (.env does not set it)"),
+        ("app:${BASED}", "BASED in .env (line 2) uses $MISSING, which .env does not set above it"),
+    ]
+
+
+def test_a_malformed_env_line_is_invalid_at_its_line_and_the_rest_is_read() -> None:
+    env = 'PY=3.12\nnot a variable\nTAG="1.4\nPG_TAG=17.7\n'
+    compose = "services:\n  a:\n    image: python:${PY}\n  b:\n    image: postgres:${PG_TAG}\n"
+
+    _, result = parse_with_env(compose, env)
+
+    assert [
+        (finding.rule, finding.location.file, finding.location.line, finding.message)
+        for finding in result.findings
+    ] == [
+        ("invalid", ".env", 2, "invalid .env line: a variable name cannot contain a space: 'not a variable'"),
+        ("invalid", ".env", 3, 'invalid .env line: unterminated quoted value "1.4'),
+    ]
+    assert [d.text for d in result.dependencies] == ["python:3.12", "postgres:17.7"]
+
+
+def test_each_compose_file_reads_the_env_file_of_its_own_folder() -> None:
+    _, result = parse_with_env("services:\n  a:\n    image: app:${TAG}\n", "TAG=3.0\n", folder="deploy/prod")
+
+    dependency = only(result)
+    assert dependency.tag == "3.0"
+    assert dotenv_span("TAG=3.0\n", dependency) == ("deploy/prod/.env", b"3.0")
+    assert result.files == ("deploy/prod/.env",)
+
+
+def test_a_folder_named_env_is_not_an_env_file(tmp_path: Path) -> None:
+    (tmp_path / ".env" / "bin").mkdir(parents=True)  # a Python virtual environment
+    compose = tmp_path / "compose.yml"
+    compose.write_bytes(b"services:\n  a:\n    image: app:${TAG}\n")
+    reader = LocalFileReader(root=tmp_path, cwd=tmp_path)
+
+    result = ComposeSource().parse(reader.read(compose), compose, ParseContext(reader=reader))
+
+    assert [(d.text, d.unresolved) for d in result.dependencies] == [
+        ("app:${TAG}", "$TAG has no value and no default")
+    ]
+    assert result.findings == ()
+
+
+def test_an_env_file_that_is_not_text_is_invalid() -> None:
+    _, result = parse_with_env("services:\n  a:\n    image: app:${TAG}\n", b"TAG=1.0\nKEY=\xff\n")
+
+    assert messages(result) == [
+        ("invalid", 2, "cannot read .env: invalid UTF-8 at byte 12: invalid start byte"),
+    ]
+    assert result.findings[0].location.file == ".env"
+    assert only(result).unresolved == "$TAG has no value and no default"
