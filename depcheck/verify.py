@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
+from pathlib import PurePosixPath
 from typing import TypeVar
 
 from depcheck.audit import Verification, Verifier
@@ -37,6 +38,7 @@ from depcheck.rules import RULES, check_static
 from depcheck.rules.docker import check_docker
 from depcheck.rules.indexes import check_index_confusion
 from depcheck.rules.pypi import check_pypi
+from depcheck.sources.names import is_compose, is_dockerfile, is_pyproject
 
 logger = logging.getLogger(__name__)
 
@@ -58,11 +60,41 @@ def needs_lookup(dependency: Dependency) -> bool:
 
 
 def requires_python_by_file(dependencies: Sequence[Dependency]) -> dict[str, str]:
-    """Each file's own ``requires-python`` (or Poetry ``python``), used to pick suggestions."""
+    """The ``requires-python`` (or Poetry ``python``) each file's suggestions must fit.
+
+    A ``pyproject.toml`` has its own. A requirements file without one belongs to the project of
+    the nearest audited ``pyproject.toml`` in its folder or above, and takes that project's Python
+    (DESIGN: ``--python``, else ``requires-python``, else the running interpreter); the nearest
+    one counts even when it declares no Python, as ``depcheck latest`` reads it. Dockerfiles and
+    compose files take none: their ``pip install`` lines run on the image's Python, not the
+    project's.
+    """
     found: dict[str, str] = {}
+    projects: dict[PurePosixPath, str | None] = {}
     for dependency in dependencies:
+        file = dependency.location.file
         if dependency.role is Role.INTERPRETER and dependency.specifier:
-            found.setdefault(dependency.location.file, dependency.specifier)
+            found.setdefault(file, dependency.specifier)
+        path = PurePosixPath(file)
+        if is_pyproject(path):
+            projects.setdefault(path.parent, None)
+    for path_text, specifier in found.items():
+        path = PurePosixPath(path_text)
+        if is_pyproject(path) and projects.get(path.parent) is None:
+            projects[path.parent] = specifier
+    if not any(projects.values()):
+        return found
+    for dependency in dependencies:
+        file = dependency.location.file
+        path = PurePosixPath(file)
+        if file in found or is_pyproject(path) or is_dockerfile(path) or is_compose(path):
+            continue
+        for folder in (path.parent, *path.parent.parents):
+            if folder in projects:
+                declared = projects[folder]
+                if declared is not None:
+                    found[file] = declared
+                break
     return found
 
 

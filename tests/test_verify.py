@@ -8,7 +8,7 @@ import datetime as dt
 
 from packaging.version import Version
 
-from depcheck.model import Dependency
+from depcheck.model import Dependency, Ecosystem, Location, Role
 from depcheck.policy import Policy
 from depcheck.registries.interface import (
     ImageFacts,
@@ -21,7 +21,7 @@ from depcheck.registries.interface import (
 )
 from depcheck.sources.document import Document
 from depcheck.sources.pep508 import requirement_dependency
-from depcheck.verify import RegistryVerifier, indexes_for
+from depcheck.verify import RegistryVerifier, indexes_for, requires_python_by_file
 
 PRIMARY = "https://primary.example/simple"
 PRIVATE = "https://private.example/simple"
@@ -270,3 +270,58 @@ def test_registry_error_takes_one_error_as_before() -> None:
     finding = registry_error(requirement("httpx==0.28.1"), RegistryError("index.example", "HTTP 500"))
 
     assert finding.message == "httpx was not verified: PyPI (index.example) could not answer: HTTP 500"
+
+
+def _reference(
+    file: str, name: str = "httpx", role: Role = Role.REQUIREMENT, specifier: str = ""
+) -> Dependency:
+    return Dependency(
+        ecosystem=Ecosystem.PYPI,
+        name=name,
+        text=f"{name}{specifier}",
+        location=Location(file=file, line=1),
+        role=role,
+        specifier=specifier,
+    )
+
+
+def test_a_requirements_file_takes_the_python_of_the_project_it_sits_in() -> None:
+    found = requires_python_by_file(
+        [
+            _reference("pyproject.toml", "python", Role.INTERPRETER, ">=3.10"),
+            _reference("requirements.txt"),
+            _reference("requirements/dev.txt"),
+            _reference("docker/Dockerfile"),
+            _reference("compose.yaml"),
+        ]
+    )
+    assert found == {
+        "pyproject.toml": ">=3.10",
+        "requirements.txt": ">=3.10",
+        "requirements/dev.txt": ">=3.10",
+    }
+
+
+def test_the_nearest_project_counts_even_when_it_declares_no_python() -> None:
+    found = requires_python_by_file(
+        [
+            _reference("pyproject.toml", "python", Role.INTERPRETER, ">=3.10"),
+            _reference("tools/pyproject.toml", "ruff"),
+            _reference("tools/requirements.txt"),
+            _reference("service/requirements.txt"),
+            _reference("service/api/pyproject.toml", "python", Role.INTERPRETER, ">=3.12"),
+            _reference("service/api/requirements-lock.txt"),
+        ]
+    )
+    assert found == {
+        "pyproject.toml": ">=3.10",
+        "service/api/pyproject.toml": ">=3.12",
+        "service/requirements.txt": ">=3.10",
+        "service/api/requirements-lock.txt": ">=3.12",
+    }
+
+
+def test_no_project_python_leaves_requirements_to_the_interpreter() -> None:
+    assert (
+        requires_python_by_file([_reference("pyproject.toml", "ruff"), _reference("requirements.txt")]) == {}
+    )

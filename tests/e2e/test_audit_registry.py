@@ -164,6 +164,23 @@ def test_a_clean_file_exits_0_with_every_pin_resolved(cli: Cli) -> None:
     ]
 
 
+def test_a_requirements_file_is_judged_for_its_projects_python(cli: Cli) -> None:
+    # The project supports Python 3.8, so the Django to write is the last one that installs there
+    # (4.2.x), not the newest for the interpreter running the audit; the Dockerfile's pip install
+    # runs on the image's Python and is judged for the run's target (no --python here).
+    (cli.cwd / "pyproject.toml").write_text(
+        '[project]\nname = "app"\nversion = "1"\nrequires-python = ">=3.8"\n'
+    )
+    (cli.cwd / "requirements.txt").write_text("django\n")
+
+    run = cli("audit", "--format", "json", "requirements.txt", "pyproject.toml")
+
+    data = run.json()
+    assert [(f["file"], f["rule"], f["replacement"]) for f in data["findings"]] == [
+        ("requirements.txt", "unpinned", "django==4.2.30"),
+    ]
+
+
 # --- faults: retried, then registry-error, exit 3, nothing verified -----------------------------
 
 FAULTY = "httpx==0.28.1\nrich==15.0.0\n"
