@@ -137,13 +137,32 @@ def highest_version(facts: ProjectFacts) -> str | None:
     return best[1] if best is not None else None
 
 
-def differing_indexes(primary: ProjectFacts, extras: Sequence[ProjectFacts]) -> tuple[ProjectFacts, ...]:
-    """The extra indexes' answers that list the project with other releases than ``primary`` does.
+def versions_lacking(primary: ProjectFacts, extra: ProjectFacts) -> tuple[str, ...]:
+    """The versions ``extra`` lists that ``primary`` does not (PEP 440 equality), newest first, as
+    ``extra`` spells them (versions that are not PEP 440 last)."""
+    ours = release_set(primary)
+    theirs: list[tuple[Version, str]] = []
+    unparsed: list[str] = []
+    for text in extra.releases:
+        parsed = parse_version(text)
+        if parsed is None:
+            if text not in ours:
+                unparsed.append(text)
+        elif parsed not in ours:
+            theirs.append((parsed, text))
+    return (*(text for _, text in sorted(theirs, reverse=True)), *unparsed)
 
-    Empty when the primary index does not list it. pip takes the highest version from any of
-    its indexes, so such a pair lets whoever publishes on either one decide what is installed.
+
+def differing_indexes(primary: ProjectFacts, extras: Sequence[ProjectFacts]) -> tuple[ProjectFacts, ...]:
+    """The extra indexes' answers that offer a version of the project ``primary`` does not list.
+
+    pip takes the highest fitting version from any of its indexes. An extra index whose versions
+    are all on the primary (a mirror or a wheelhouse holding some of them) can only ever supply a
+    version the primary offers too, so it decides nothing. One that lists a version the primary
+    lacks (a private ``1.0`` beside the public ``99.0``, a local build, a fork) is where the two
+    indexes compete: whoever publishes the higher version on either one decides what is installed.
+    Empty when the primary does not list the project at all (only one index has it).
     """
     if not primary.found:
         return ()
-    ours = release_set(primary)
-    return tuple(facts for facts in extras if facts.found and release_set(facts) != ours)
+    return tuple(facts for facts in extras if facts.found and versions_lacking(primary, facts))

@@ -1,10 +1,9 @@
 """PyPI and compatible indexes through the Simple API: what releases a project has.
 
 :class:`SimpleIndex` asks ``<index>/<normalised-name>/`` for PEP 691 JSON, accepting PEP 503 HTML
-as the fallback (mirrors and private indexes often serve only HTML), and leaves the parsing of
-PEP 691 JSON is read directly (fast: an audit reads hundreds of pages, some with thousands of
-files) and PEP 503 HTML by ``pypi-simple``'s page parser, which takes a body and needs no
-particular HTTP client.
+as the fallback (mirrors and private indexes often serve only HTML). PEP 691 JSON is read
+directly (fast: an audit reads hundreds of pages, some with thousands of files) and PEP 503 HTML
+by ``pypi-simple``'s page parser, which takes a body and needs no particular HTTP client.
 Any API version 1.x is accepted (1.1 mirrors with a string ``_last-serial`` and no ``ETag``, 1.4
 with ``project-status``); another major version is a
 :class:`~depcheck.registries.interface.RegistryProtocolError`. Files are grouped into releases by
@@ -15,6 +14,11 @@ A 404 is an answer: ``ProjectFacts(found=False)``. A truncated or wrongly shaped
 again like a 5xx (the HTTP layer's ``decode`` hook) and, if it stays bad,
 :class:`~depcheck.registries.interface.RegistryProtocolError`. A 301 to the normalised URL is
 followed.
+
+A ``file:`` index (pip reads local PEP 503 trees too, e.g. a wheelhouse named in its
+``extra-index-url``) is read from disk by :mod:`depcheck.registries.local_index` as pip reads it:
+each project's ``index.html``, parsed by the same HTML path as an HTTP answer, never cached (it is
+local) but, like every answer, kept for the run.
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ from depcheck.registries.interface import (
     ReleaseFile,
     installable_pythons,
 )
+from depcheck.registries.local_index import LocalIndex
 
 if TYPE_CHECKING:
     # pypi-simple (with pydantic and BeautifulSoup) costs half a second to import; it is loaded
@@ -124,6 +129,8 @@ def _decode_page(response: HttpResponse, *, files: bool) -> ParsedPage:
             raise RegistryProtocolError(
                 registry, f"Simple API version {exc.declared_version} is not supported (depcheck reads 1.x)"
             ) from exc
+        except InvalidVersion as exc:  # pypi-simple reads the page's declared version with packaging
+            raise RegistryProtocolError(registry, f"unreadable Simple API version: {exc}") from exc
         parsed = ParsedPage(releases_from_page(page), str(page.status) if page.status is not None else None)
         if files:
             return parsed
@@ -419,6 +426,7 @@ class SimpleIndex(PackageIndex):
         self.ttl = ttl
         self.files = files
         self._facts: dict[str, ProjectFacts] = {}
+        self._local: dict[str, LocalIndex] = {}
 
     def with_files(self) -> SimpleIndex:
         """This index, reading the files of each release too (for ``fix --hash``); same client and cache."""
@@ -437,15 +445,19 @@ class SimpleIndex(PackageIndex):
         index = self._index(index_url).rstrip("/")
         shown = strip_credentials(index)
         scheme = urlsplit(index).scheme
-        if scheme not in ("http", "https"):
+        if scheme not in ("http", "https", "file"):
             raise RegistryError(
-                shown, f"only http and https indexes can be asked, not {scheme or 'a bare path'}"
+                shown, f"only http, https and file indexes can be asked, not {scheme or 'a bare path'}"
             )
         normalised = canonicalize_name(name)
         url = f"{index}/{normalised}/"
         known = self._facts.get(url)
         if known is not None:
             return known
+        if scheme == "file":
+            facts = self._local_project(index, shown, normalised)
+            self._facts[url] = facts
+            return facts
         response = await self.http.get(
             url,
             accept=ACCEPT,
@@ -467,6 +479,22 @@ class SimpleIndex(PackageIndex):
             raise RegistryProtocolError(registry, f"unexpected HTTP {response.status} for {normalised}")
         self._facts[url] = facts
         return facts
+
+    def _local_project(self, index: str, shown: str, normalised: str) -> ProjectFacts:
+        """``normalised`` on the ``file:`` index ``index``, read as pip reads it (no HTTP, no cache)."""
+        local = self._local.get(index)
+        if local is None:
+            local = self._local[index] = LocalIndex(index, shown=shown)
+        page = local.project_page(normalised)
+        if page is None:
+            return ProjectFacts(name=normalised, found=False, index=shown)
+        decode = decode_project_page if self.files else decode_project_summary
+        try:
+            parsed = decode(page.response)
+        except RegistryError as exc:
+            # The reader names an HTTP index by its host, which a local page has not: name the file.
+            raise type(exc)(shown, f"{page.path}: {exc.reason}") from exc
+        return facts_from_page(normalised, parsed, shown)
 
     async def projects(self, names: Iterable[str], index_url: str | None = None) -> list[ProjectFacts]:
         """Several projects at once (concurrently, each asked once)."""

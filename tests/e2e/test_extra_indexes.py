@@ -210,8 +210,8 @@ def test_the_same_name_on_the_index_and_the_extra_index_is_reported(cli: Cli, pr
             "warning",
             None,
             f"acme-tools is on {cli.registry.index_url} (highest 99.0.0) and on the extra index "
-            f"{private.index_url} (highest 1.2.0) with different releases: pip installs the highest version "
-            "from any of them, so a higher version published on one index takes over the install "
+            f"{private.index_url} (highest 1.2.0; not on the index: 1.2.0, 1.0.0): pip installs the highest "
+            "version from any of them, so a higher version published on one index takes over the install "
             "(dependency confusion)",
         ),
         # pip's view: 99.0.0 is the newest release of acme-tools it can see, whoever published it.

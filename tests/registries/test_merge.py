@@ -15,6 +15,7 @@ from depcheck.registries.merge import (
     merge_releases,
     name_indexes,
     release_set,
+    versions_lacking,
 )
 
 PRIMARY = "https://primary.example/simple"
@@ -209,13 +210,39 @@ def test_highest_version_is_spelt_as_the_index_spells_it() -> None:
     assert highest_version(facts(PRIMARY)) is None
 
 
-def test_differing_indexes_are_the_extras_that_list_other_releases() -> None:
-    primary = facts(PRIMARY, release("1.0"), release("99.0"))
-    mirror = facts(MIRROR, release("1.0.0"), release("99.0"))
-    private = facts(PRIVATE, release("1.0"), release("1.1"))
+def test_differing_indexes_are_the_extras_offering_a_version_the_primary_lacks() -> None:
+    primary = facts(PRIMARY, release("1.0"), release("1.5"), release("99.0"))
+    mirror = facts(MIRROR, release("1.0.0"), release("99.0"))  # a subset: nothing pip could not get anyway
+    private = facts(PRIVATE, release("1.0"), release("1.1"))  # 1.1 is only there
+    local = facts("https://local.example/simple", release("99.0+local"))  # a local build
 
-    assert differing_indexes(primary, [mirror, private, missing("https://none.example/simple")]) == (private,)
+    extras = [mirror, private, local, missing("https://none.example/simple")]
+    assert differing_indexes(primary, extras) == (private, local)
     assert differing_indexes(missing(PRIMARY), [private]) == ()
+
+
+def test_a_primary_holding_fewer_versions_than_the_extra_index_is_reported() -> None:
+    # The extra index offers versions the primary does not: they compete for the install.
+    primary = facts(PRIMARY, release("1.0"))
+    public = facts(MIRROR, release("1.0"), release("99.0"))
+
+    assert differing_indexes(primary, [public]) == (public,)
+
+
+def test_versions_lacking_are_the_extras_own_newest_first_as_it_spells_them() -> None:
+    primary = facts(PRIMARY, release("1.0"), release("2.0"), release("2013-final"))
+    extra = facts(
+        PRIVATE,
+        release("1.0.0"),
+        release("1.10"),
+        release("1.9"),
+        release("2.0.0"),
+        release("2013-final"),
+        release("custom-build"),
+    )
+
+    assert versions_lacking(primary, extra) == ("1.10", "1.9", "custom-build")
+    assert versions_lacking(extra, primary) == ()
 
 
 def test_indexes_are_named_as_a_sentence_names_them() -> None:

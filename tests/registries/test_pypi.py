@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
+from depcheck.registries.cache import MemoryCache
 from depcheck.registries.http import HttpClient
 from depcheck.registries.interface import (
     ProjectFacts,
@@ -261,9 +263,139 @@ async def test_index_credentials_reach_the_server_but_not_the_facts(
     assert registry.requests[0].headers["authorization"] == "Basic Y2k6dDBrZW4="
 
 
-async def test_only_http_indexes_are_asked(http: HttpClient) -> None:
-    with pytest.raises(RegistryError, match="only http and https indexes can be asked, not file"):
-        await SimpleIndex(http, index_url="file:///srv/mirror/simple").project("flask")
+async def test_only_http_https_and_file_indexes_are_asked(http: HttpClient) -> None:
+    with pytest.raises(RegistryError, match="only http, https and file indexes can be asked, not ftp"):
+        await SimpleIndex(http, index_url="ftp://mirror.example/simple").project("flask")
+    with pytest.raises(
+        RegistryError, match="only http, https and file indexes can be asked, not a bare path"
+    ):
+        await SimpleIndex(http, index_url="/srv/mirror/simple").project("flask")
+
+
+# --- file: indexes --------------------------------------------------------------------------------------
+
+LOCAL_PAGE = """<!DOCTYPE html><html><body>
+<a href="../../files/acme_tools-1.0.0.tar.gz#sha256={a}">acme_tools-1.0.0.tar.gz</a>
+<a href="../../files/acme_tools-1.2.0-py3-none-any.whl#sha256={b}" data-requires-python="&gt;=3.9">\
+acme_tools-1.2.0-py3-none-any.whl</a>
+<a href="../../files/acme_tools-1.1.0-py3-none-any.whl#sha256={c}" data-yanked="broken metadata">\
+acme_tools-1.1.0-py3-none-any.whl</a>
+</body></html>
+""".format(a="aa" * 32, b="bb" * 32, c="cc" * 32)
+
+
+@pytest.fixture
+def local_index(tmp_path: Path) -> str:
+    """A local index laid out like pip's wheelhouses (``simple/<name>/index.html``, ``files/``); its URL."""
+    root = tmp_path / "simple"
+    (root / "acme-tools").mkdir(parents=True)
+    (root / "acme-tools" / "index.html").write_text(LOCAL_PAGE)
+    return root.as_uri()
+
+
+async def test_a_file_index_is_read_from_its_project_pages(http: HttpClient, local_index: str) -> None:
+    cache = MemoryCache()
+    index = SimpleIndex(http, index_url=local_index, cache=cache)
+
+    facts = await index.project("Acme_Tools")
+
+    assert (facts.name, facts.found, facts.index, facts.files_read) == (
+        "acme-tools",
+        True,
+        local_index,
+        False,
+    )
+    assert facts.releases == {
+        "1.0.0": Release(version="1.0.0"),
+        "1.1.0": Release(version="1.1.0", yanked=True, yanked_reason="broken metadata"),
+        "1.2.0": Release(version="1.2.0", requires_python=">=3.9"),
+    }
+    assert facts.releases["1.2.0"].installable_pythons == (">=3.9",)
+    assert len(cache) == 0  # local pages are read, never cached
+
+
+async def test_a_file_index_gives_the_files_and_hashes_when_asked(http: HttpClient, local_index: str) -> None:
+    facts = await SimpleIndex(http, index_url=local_index).with_files().project("acme-tools")
+
+    assert facts.files_read is True
+    assert facts.releases["1.2.0"].files == (
+        ReleaseFile(filename="acme_tools-1.2.0-py3-none-any.whl", sha256="bb" * 32, requires_python=">=3.9"),
+    )
+    assert facts.releases["1.1.0"].files == (
+        ReleaseFile(
+            filename="acme_tools-1.1.0-py3-none-any.whl",
+            sha256="cc" * 32,
+            yanked=True,
+            yanked_reason="broken metadata",
+        ),
+    )
+
+
+async def test_a_project_missing_from_a_file_index_is_not_found(http: HttpClient, local_index: str) -> None:
+    facts = await SimpleIndex(http, index_url=local_index).project("acme-tols")
+    assert facts == ProjectFacts(name="acme-tols", found=False, index=local_index)
+
+
+async def test_a_file_localhost_index_is_the_same_index(http: HttpClient, local_index: str) -> None:
+    localhost = local_index.replace("file:///", "file://localhost/") + "/"
+    facts = await SimpleIndex(http).project("acme-tools", index_url=localhost)
+    assert (facts.index, list(facts.releases)) == (localhost.rstrip("/"), ["1.0.0", "1.1.0", "1.2.0"])
+
+
+async def test_a_file_index_page_is_read_once_per_run(
+    http: HttpClient, tmp_path: Path, local_index: str
+) -> None:
+    index = SimpleIndex(http, index_url=local_index)
+    first = await index.project("acme-tools")
+    (tmp_path / "simple" / "acme-tools" / "index.html").write_text("<html></html>")
+
+    again = await index.project("acme-tools")
+
+    assert again is first
+
+
+async def test_an_unreadable_file_index_page_is_an_error_naming_the_index_and_path(
+    http: HttpClient, tmp_path: Path, local_index: str
+) -> None:
+    page = tmp_path / "simple" / "acme-lib" / "index.html"
+    page.mkdir(parents=True)
+
+    with pytest.raises(RegistryError) as raised:
+        await SimpleIndex(http, index_url=local_index).project("acme-lib")
+
+    assert (raised.value.registry, raised.value.reason) == (
+        local_index,
+        f"cannot read {page}: Is a directory",
+    )
+
+
+async def test_an_unsupported_api_version_on_a_file_index_names_the_page(
+    http: HttpClient, tmp_path: Path, local_index: str
+) -> None:
+    page = tmp_path / "simple" / "acme-lib" / "index.html"
+    page.parent.mkdir()
+    page.write_text('<html><head><meta name="pypi:repository-version" content="2.0"></head></html>')
+
+    with pytest.raises(RegistryProtocolError) as raised:
+        await SimpleIndex(http, index_url=local_index).project("acme-lib")
+
+    assert (raised.value.registry, raised.value.reason) == (
+        local_index,
+        f"{page}: Simple API version 2.0 is not supported (depcheck reads 1.x)",
+    )
+
+
+async def test_an_unreadable_api_version_in_an_html_page_is_a_protocol_error(
+    http: HttpClient, tmp_path: Path, local_index: str
+) -> None:
+    page = tmp_path / "simple" / "acme-lib" / "index.html"
+    page.parent.mkdir()
+    page.write_text('<html><head><meta name="pypi:repository-version" content="one"></head></html>')
+
+    with pytest.raises(RegistryProtocolError) as raised:
+        await SimpleIndex(http, index_url=local_index).project("acme-lib")
+
+    assert raised.value.reason == f"{page}: unreadable Simple API version: Invalid version: 'one'"
 
 
 async def test_each_project_is_asked_once_per_run(registry: FakeRegistry, http: HttpClient) -> None:

@@ -1,4 +1,4 @@
-"""``index-confusion``: the primary index and an extra index both list a project, differently."""
+"""``index-confusion``: an extra index offers versions of a project that the primary index, which lists it, lacks."""
 
 from __future__ import annotations
 
@@ -35,7 +35,8 @@ def test_the_rule_is_a_registry_warning() -> None:
     assert "index-confusion" not in STATIC_RULES
 
 
-def test_different_releases_on_both_indexes_name_both_and_their_highest_versions() -> None:
+def test_each_index_offering_versions_the_other_lacks_is_reported() -> None:
+    # The classic shape: the private 1.1.0 and 1.2.0 on the extra index, someone's 99.0.0 on the index.
     finding = check_index_confusion(
         requirement("acme-tools==1.2.0"), facts(PRIMARY, "99.0.0"), [facts(PRIVATE, "1.1.0", "1.2.0")]
     )
@@ -49,25 +50,61 @@ def test_different_releases_on_both_indexes_name_both_and_their_highest_versions
     )
     assert finding.message == (
         "acme-tools is on https://primary.example/simple (highest 99.0.0) and on the extra index "
-        "https://private.example/simple (highest 1.2.0) with different releases: pip installs the highest "
-        "version from any of them, so a higher version published on one index takes over the install "
-        "(dependency confusion)"
+        "https://private.example/simple (highest 1.2.0; not on the index: 1.2.0, 1.1.0): pip installs the "
+        "highest version from any of them, so a higher version published on one index takes over the "
+        "install (dependency confusion)"
     )
     assert finding.suggestion is None
 
 
-def test_several_differing_extra_indexes_are_all_named() -> None:
+def test_an_extra_index_with_a_higher_version_the_index_lacks_is_reported() -> None:
+    # A local build or a fork: everything the index has, and one version more.
+    finding = check_index_confusion(
+        requirement("acme-tools==1.2.0"),
+        facts(PRIMARY, "1.1.0", "1.2.0"),
+        [facts(PRIVATE, "1.2.0", "1.3.0+acme")],
+    )
+
+    assert finding is not None
+    assert finding.message.startswith(
+        "acme-tools is on https://primary.example/simple (highest 1.2.0) and on the extra index "
+        "https://private.example/simple (highest 1.3.0+acme; not on the index: 1.3.0+acme): "
+    )
+
+
+def test_an_extra_index_with_only_an_older_version_the_index_lacks_is_reported() -> None:
+    # pip installs it for a pin that only it satisfies, and the index may publish it any day.
+    finding = check_index_confusion(
+        requirement("acme-tools==0.9"), facts(PRIMARY, "1.0", "2.0"), [facts(PRIVATE, "0.9", "2.0")]
+    )
+
+    assert finding is not None
+    assert "https://private.example/simple (highest 2.0; not on the index: 0.9)" in finding.message
+
+
+def test_many_versions_the_index_lacks_are_counted_past_three() -> None:
     finding = check_index_confusion(
         requirement("acme-tools==1.2.0"),
         facts(PRIMARY, "99.0.0"),
-        [facts(MIRROR, "99.0.0"), facts(PRIVATE, "1.2.0"), facts("https://team.example/simple")],
+        [facts(PRIVATE, "1.0.0", "1.0.1", "1.1.0", "1.1.1", "1.2.0")],
+    )
+
+    assert finding is not None
+    assert "(highest 1.2.0; not on the index: 1.2.0, 1.1.1, 1.1.0 and 2 more): " in finding.message
+
+
+def test_several_extra_indexes_offering_other_versions_are_all_named() -> None:
+    finding = check_index_confusion(
+        requirement("acme-tools==1.2.0"),
+        facts(PRIMARY, "99.0.0"),
+        [facts(MIRROR, "99.0.0"), facts(PRIVATE, "1.2.0"), facts("https://team.example/simple", "1.3.0")],
     )
 
     assert finding is not None
     assert finding.message.startswith(
         "acme-tools is on https://primary.example/simple (highest 99.0.0) and on the extra indexes "
-        "https://private.example/simple (highest 1.2.0) and https://team.example/simple (no release) "
-        "with different releases"
+        "https://private.example/simple (highest 1.2.0; not on the index: 1.2.0) and "
+        "https://team.example/simple (highest 1.3.0; not on the index: 1.3.0): pip installs"
     )
 
 
@@ -78,6 +115,17 @@ def test_the_same_releases_on_both_indexes_are_a_mirror_not_a_confusion() -> Non
         )
         is None
     )
+
+
+def test_an_extra_index_holding_some_of_the_index_versions_is_a_mirror_not_a_confusion() -> None:
+    # A local wheelhouse with one or two versions of a project: pip can only get from it a version
+    # the index offers too.
+    dependency = requirement("acme-tools==1.2.0")
+    primary = facts(PRIMARY, "1.0.0", "1.1.0", "1.2.0", "2.0.0")
+    assert check_index_confusion(dependency, primary, [facts(MIRROR, "1.2")]) is None
+    assert check_index_confusion(dependency, primary, [facts(MIRROR, "1.1.0", "2.0.0")]) is None
+    # Listed with no installable release at all: it offers nothing.
+    assert check_index_confusion(dependency, primary, [facts(MIRROR)]) is None
 
 
 def test_a_project_on_one_index_only_is_no_confusion() -> None:
