@@ -63,8 +63,8 @@ class UnionIndex(PackageIndex):
         if differing:
             shown = ", ".join(f"{each.index} (highest {highest_version(each)})" for each in differing)
             logger.warning(
-                "%s is on %s (highest %s) and on %s with different releases: pip installs the highest "
-                "version from any of them (dependency confusion)",
+                "%s is on %s (highest %s) and on %s, which offers versions the index lacks: pip "
+                "installs the highest version from any of them (dependency confusion)",
                 name,
                 facts[0].index,
                 highest_version(facts[0]),

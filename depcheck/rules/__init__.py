@@ -129,7 +129,7 @@ RULES: dict[str, Rule] = {
         Rule(
             "index-confusion",
             Severity.WARNING,
-            "A project that the primary index and an extra index both publish, with different releases.",
+            "A project the primary index lists, for which an extra index offers a version the primary lacks.",
             "pip installs the highest version found on any of its indexes, so whoever publishes a "
             "higher version on either one decides what is installed (dependency confusion). Install the "
             "project from one index, pin it with `--hash`, or make sure both indexes are yours.",

@@ -81,6 +81,6 @@ async def test_different_releases_on_the_index_and_an_extra_one_are_warned_about
     assert list(answer.releases) == ["1.0", "1.2", "99.0"]
     assert caplog.messages == [
         "acme-tools is on https://primary.example/simple (highest 99.0) and on "
-        "https://private.example/simple (highest 1.2) with different releases: pip installs the highest "
-        "version from any of them (dependency confusion)"
+        "https://private.example/simple (highest 1.2), which offers versions the index lacks: pip "
+        "installs the highest version from any of them (dependency confusion)"
     ]
