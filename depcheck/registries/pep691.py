@@ -81,24 +81,28 @@ class _MetaOnly(msgspec.Struct):
     meta: _Meta
 
 
-def earliest(texts: list[str]) -> float | None:
-    """The earliest of a release's file upload times (PEP 700 text), as a Unix time.
+def earliest(texts: list[str]) -> str | None:
+    """The earliest of a release's file upload times (PEP 700 text), as the index wrote it.
 
-    PEP 700 times are UTC with a ``Z`` suffix and differ only in optional fractional seconds, so
-    their first 19 characters sort as the times do: only the texts sharing the smallest such
-    prefix are parsed (a large release has dozens of files). Any other spelling is parsed in full.
+    Kept as text: the reading parses it only when a rule asks (see ``_ReadRelease``). PEP 700
+    times are UTC with a ``Z`` suffix (a ``Z`` appears nowhere else in such a time, so counting
+    them tells whether all have it) and differ only in optional fractional seconds, so their first
+    19 characters sort as the times do: only texts sharing the smallest such prefix need parsing
+    to be compared. Any other spelling is parsed in full. A text that is not a time at all reads
+    as an unknown upload time when it is the one chosen.
     """
     if len(texts) == 1:
-        moment = upload_moment(texts[0])
-        return moment.timestamp() if moment is not None else None
-    if all(text.endswith("Z") for text in texts):
-        second = min(text[:19] for text in texts)
-        moments = [upload_moment(text) for text in texts if text.startswith(second)]
-        known = [moment.timestamp() for moment in moments if moment is not None]
-        if known:
-            return min(known)
-    known = [moment.timestamp() for moment in map(upload_moment, texts) if moment is not None]
-    return min(known) if known else None
+        return texts[0]
+    if "".join(texts).count("Z") == len(texts):
+        second = min([text[:19] for text in texts])
+        candidates = [text for text in texts if text.startswith(second)]
+        if len(candidates) == 1:
+            return candidates[0]
+        timed = [(moment, text) for text in candidates if (moment := upload_moment(text)) is not None]
+        if timed:
+            return min(timed)[1]
+    timed = [(moment, text) for text in texts if (moment := upload_moment(text)) is not None]
+    return min(timed)[1] if timed else None
 
 
 def _decode(body: bytes, url: str, files: bool, check_api: Callable[[str], None]) -> _Page | _HashedPage:

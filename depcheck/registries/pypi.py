@@ -242,12 +242,8 @@ class ParsedPage:
     :func:`decode_project_summary`)."""
 
 
-COMPACT_FORMAT = 5
+COMPACT_FORMAT = 6
 """The layout of :func:`compact_page`; bump it when that changes (old entries are then unused)."""
-
-
-def _stamp(moment: dt.datetime | None) -> float | None:
-    return moment.timestamp() if moment is not None else None
 
 
 def _iso(moment: dt.datetime | None) -> str | None:
@@ -273,7 +269,7 @@ def compact_page(page: ParsedPage, *, files: bool = True) -> bytes:
             version,
             release.yanked,
             release.yanked_reason,
-            _stamp(release.upload_time),
+            _iso(release.upload_time),
             release.requires_python,
             list(release.installable_pythons or installable_pythons(release.files)),
         ]
@@ -297,10 +293,6 @@ def compact_page(page: ParsedPage, *, files: bool = True) -> bytes:
         for release in page.releases.values()
     ]
     return head + b"\n" + orjson.dumps(listed)
-
-
-def _moment(stamp: float | None) -> dt.datetime | None:
-    return dt.datetime.fromtimestamp(stamp, dt.UTC) if stamp is not None else None
 
 
 class _PageFiles:
@@ -332,13 +324,16 @@ _COMPARED = tuple(item.name for item in dataclasses.fields(Release) if item.comp
 class _ReadRelease(Release):
     """A :class:`~depcheck.registries.interface.Release` from a compact reading, files decoded lazily.
 
-    Everything but ``files`` is set when it is made; ``files`` is built on first access (and then
-    kept), so a release is equal to, hashes and prints like the plain ``Release`` it stands for.
-    A reading made without files (``files`` is ``None``) gives releases with no files.
+    Everything but ``files`` and ``upload_time`` is set when it is made; those two are built on
+    first access (and then kept), so a release is equal to, hashes and prints like the plain
+    ``Release`` it stands for. A reading made without files (``files`` is ``None``) gives releases
+    with no files. The upload time is kept as the index wrote it until someone asks: a project has
+    thousands of releases, and the rules ask for the times of a few.
     """
 
     _page_files: _PageFiles
     _index: int
+    _uploaded: str | None
 
     def __init__(self, summary: list[Any], files: _PageFiles | None, index: int) -> None:
         version, yanked, reason, uploaded, requires_python, pythons = summary
@@ -348,11 +343,11 @@ class _ReadRelease(Release):
             version=version,
             yanked=yanked,
             yanked_reason=reason,
-            upload_time=_moment(uploaded),
             requires_python=requires_python,
             installable_pythons=tuple(pythons),
             _page_files=files,
             _index=index,
+            _uploaded=uploaded,
         )
         if files is None:
             self.__dict__["files"] = ()
@@ -360,6 +355,10 @@ class _ReadRelease(Release):
     @functools.cached_property
     def files(self) -> tuple[ReleaseFile, ...]:
         return self._page_files.release(self._index)
+
+    @functools.cached_property
+    def upload_time(self) -> dt.datetime | None:
+        return upload_moment(self._uploaded)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Release):
