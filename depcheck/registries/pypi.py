@@ -52,12 +52,13 @@ from depcheck.registries.interface import (
     ReleaseFile,
     installable_pythons,
 )
-from depcheck.registries.local_index import LocalIndex
 
 if TYPE_CHECKING:
     # pypi-simple (with pydantic and BeautifulSoup) costs half a second to import; it is loaded
     # only for HTML pages and unusual file names, never on the common JSON path.
     from pypi_simple import DistributionPackage, ProjectPage
+
+    from depcheck.registries.local_index import LocalIndex
 
 logger = logging.getLogger(__name__)
 
@@ -483,6 +484,9 @@ class SimpleIndex(PackageIndex):
         """``normalised`` on the ``file:`` index ``index``, read as pip reads it (no HTTP, no cache)."""
         local = self._local.get(index)
         if local is None:
+            # Imported for file: indexes only (it brings urllib.request, 20 ms of start-up).
+            from depcheck.registries.local_index import LocalIndex
+
             local = self._local[index] = LocalIndex(index, shown=shown)
         page = local.project_page(normalised)
         if page is None:
