@@ -164,14 +164,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help(sys.stderr)
             return EXIT_USAGE
         _configure_logging(getattr(args, "verbose", 0), getattr(args, "quiet", False))
-        if args.command != "serve":
-            # A one-shot command builds tens of thousands of small records and frees them at exit;
-            # the cyclic collector's default thresholds made it scan them over and over (a
-            # quarter of a large static audit). The long-running service keeps the defaults.
-            gc.set_threshold(100_000, 50, 100)
         from depcheck import commands
 
-        return commands.run(args)
+        if args.command == "serve":
+            # A long-running service keeps the collector, whoever turned it off at start-up
+            # (depcheck.__main__.entry does, for the one-shot commands).
+            gc.enable()
+            return commands.run(args)
+        # A one-shot command builds tens of thousands of records that live until it exits (a
+        # cold audit reads 41,000 files of Simple API pages into releases), and the cyclic
+        # collector only rescans them: with its default thresholds that was a quarter of a
+        # large static audit, and with raised ones still 16 collections and 60 ms of a 0.9 s
+        # cold audit. Reference counting frees everything else as before; the peak memory of
+        # the benchmark's cold audit is the same without the collector (71 MB).
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return commands.run(args)
+        finally:
+            if enabled:
+                gc.enable()
     except UsageError as exc:
         print(f"depcheck: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -45,7 +45,9 @@ class _Status(msgspec.Struct):
     status: Any = None
 
 
-class _File(msgspec.Struct):
+class _File(msgspec.Struct, gc=False):
+    # gc=False: tens of thousands of these are made per cold run, and they hold only strings,
+    # booleans and None (no cycles), so the cyclic collector need not track them.
     filename: str
     # PEP 592: false, true, or the reason as a string; a mirror writing null means "not yanked".
     yanked: bool | str | None = False
@@ -53,7 +55,7 @@ class _File(msgspec.Struct):
     upload_time: str | None = msgspec.field(default=None, name="upload-time")
 
 
-class _HashedFile(_File):
+class _HashedFile(_File, gc=False):
     hashes: dict[str, Any] = msgspec.field(default_factory=dict)
 
 
