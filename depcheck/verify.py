@@ -59,15 +59,24 @@ def needs_lookup(dependency: Dependency) -> bool:
     return dependency.repository is not None
 
 
-def requires_python_by_file(dependencies: Sequence[Dependency]) -> dict[str, str]:
+ProjectPythonLookup = Callable[[str], "str | None"]
+"""The ``requires-python`` of the project a file (as shown) belongs to, read from wherever the
+caller can read projects (the CLI: the nearest ``pyproject.toml`` on disk), or ``None``."""
+
+
+def requires_python_by_file(
+    dependencies: Sequence[Dependency], project_python: ProjectPythonLookup | None = None
+) -> dict[str, str]:
     """The ``requires-python`` (or Poetry ``python``) each file's suggestions must fit.
 
     A ``pyproject.toml`` has its own. A requirements file without one belongs to the project of
     the nearest audited ``pyproject.toml`` in its folder or above, and takes that project's Python
     (DESIGN: ``--python``, else ``requires-python``, else the running interpreter); the nearest
-    one counts even when it declares no Python, as ``depcheck latest`` reads it. Dockerfiles and
-    compose files take none: their ``pip install`` lines run on the image's Python, not the
-    project's.
+    one counts even when it declares no Python, as ``depcheck latest`` reads it. When no audited
+    ``pyproject.toml`` is there (``depcheck audit requirements.txt``, or a pre-commit hook passing
+    only the changed files), ``project_python`` is asked, so that a file gets the same suggestions
+    however it was named. Dockerfiles and compose files take none: their ``pip install`` lines
+    run on the image's Python, not the project's.
     """
     found: dict[str, str] = {}
     projects: dict[PurePosixPath, str | None] = {}
@@ -82,7 +91,7 @@ def requires_python_by_file(dependencies: Sequence[Dependency]) -> dict[str, str
         path = PurePosixPath(path_text)
         if is_pyproject(path) and projects.get(path.parent) is None:
             projects[path.parent] = specifier
-    if not any(projects.values()):
+    if not any(projects.values()) and project_python is None:
         return found
     for dependency in dependencies:
         file = dependency.location.file
@@ -95,6 +104,10 @@ def requires_python_by_file(dependencies: Sequence[Dependency]) -> dict[str, str
                 if declared is not None:
                     found[file] = declared
                 break
+        else:
+            outside = project_python(file) if project_python is not None else None
+            if outside is not None:
+                found[file] = outside
     return found
 
 
@@ -168,7 +181,8 @@ class RegistryVerifier(Verifier):
 
     ``extra_index_urls`` are the run's configured extra indexes (``--extra-index-url``, the
     configuration's ``extra-index-urls``, pip's own); ``index_url`` the configured index's URL
-    when known, so that an extra index naming it is not asked a second time.
+    when known, so that an extra index naming it is not asked a second time. ``project_python``
+    finds the Python of a project that was not audited itself (see :func:`requires_python_by_file`).
     """
 
     def __init__(
@@ -179,12 +193,14 @@ class RegistryVerifier(Verifier):
         *,
         index_url: str | None = None,
         extra_index_urls: Sequence[str] = (),
+        project_python: ProjectPythonLookup | None = None,
     ) -> None:
         self.index = index
         self.images = images
         self.progress = progress
         self.index_url = index_url
         self.extra_index_urls = tuple(extra_index_urls)
+        self.project_python = project_python
 
     def plan(self, dependency: Dependency) -> PypiPlan:
         """The lookups a PyPI ``dependency`` needs, its own index first."""
@@ -235,7 +251,7 @@ class RegistryVerifier(Verifier):
         images: Mapping[Hashable, object],
         policy: Policy,
     ) -> Verification:
-        python_by_file = requires_python_by_file(dependencies)
+        python_by_file = requires_python_by_file(dependencies, self.project_python)
         findings: dict[Dependency, Sequence[Finding]] = {}
         resolved: dict[Dependency, str | None] = {}
         # One merged answer per set of indexes: the suggestion code works a project out once per

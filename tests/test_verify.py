@@ -325,3 +325,28 @@ def test_no_project_python_leaves_requirements_to_the_interpreter() -> None:
     assert (
         requires_python_by_file([_reference("pyproject.toml", "ruff"), _reference("requirements.txt")]) == {}
     )
+
+
+def test_a_file_whose_project_was_not_audited_asks_the_lookup() -> None:
+    asked: list[str] = []
+
+    def lookup(file: str) -> str | None:
+        asked.append(file)
+        return ">=3.9" if file.startswith("app/") else None
+
+    found = requires_python_by_file(
+        [
+            _reference("app/requirements.txt"),
+            _reference("tools/requirements.txt"),
+            _reference("app/Dockerfile"),
+            _reference("lib/pyproject.toml", "python", Role.INTERPRETER, ">=3.11"),
+            _reference("lib/requirements.txt"),
+        ],
+        lookup,
+    )
+    assert found == {
+        "lib/pyproject.toml": ">=3.11",
+        "lib/requirements.txt": ">=3.11",
+        "app/requirements.txt": ">=3.9",
+    }
+    assert asked == ["app/requirements.txt", "tools/requirements.txt"]

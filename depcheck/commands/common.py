@@ -21,7 +21,7 @@ import logging
 import math
 import os
 import sys
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -293,7 +293,36 @@ async def open_verifier(settings: Settings) -> AsyncIterator[RegistryVerifier]:
                 progress=progress,
                 index_url=index.index_url,
                 extra_index_urls=settings.extra_index_urls,
+                project_python=disk_project_python(Path.cwd()),
             )
+
+
+def disk_project_python(cwd: Path) -> Callable[[str], str | None]:
+    """For the verifier: the ``requires-python`` of the project a file (as shown) sits in, from disk.
+
+    The nearest ``pyproject.toml`` at or above the file's folder, within its repository, read
+    once each (:mod:`depcheck.project_python`, the reading ``depcheck latest`` uses). One that
+    cannot be read was not named by the audit: it is a warning, and the files beside it are
+    judged for the run's target Python.
+    """
+    declared: dict[Path, str | None] = {}
+
+    def lookup(file: str) -> str | None:
+        from depcheck.project_python import find_pyproject, read_project_python
+
+        pyproject = find_pyproject((cwd / file).parent)
+        if pyproject is None:
+            return None
+        if pyproject not in declared:
+            try:
+                found = read_project_python(pyproject, cwd=cwd)
+            except UsageError as exc:
+                logger.warning("%s; files beside it are judged for the run's target Python", exc)
+                found = None
+            declared[pyproject] = found.specifier if found is not None else None
+        return declared[pyproject]
+
+    return lookup
 
 
 def with_extra_indexes(settings: Settings, index: SimpleIndex) -> PackageIndex:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TextIO
 
 from depcheck.audit import repository_root, run_audit
-from depcheck.commands.common import Settings, load_settings, open_registries
+from depcheck.commands.common import Settings, disk_project_python, load_settings, open_registries
 from depcheck.discovery import DiscoveryError
 from depcheck.errors import UsageError
 from depcheck.exitcodes import EXIT_FINDINGS, EXIT_OK, EXIT_REGISTRY
@@ -150,7 +150,11 @@ async def prepare_fix(settings: Settings, *, rules: frozenset[str], pin_digest: 
     async with open_registries(settings) as (index, images):
         # One HTTP client for the audit, the hash and the digest lookups: each URL is fetched once.
         verifier = RegistryVerifier(
-            index, images, index_url=index.index_url, extra_index_urls=settings.extra_index_urls
+            index,
+            images,
+            index_url=index.index_url,
+            extra_index_urls=settings.extra_index_urls,
+            project_python=disk_project_python(Path.cwd()),
         )
         report = await run_audit(settings.options, verifier, reader=snapshot)
         report = settings.post_process(report)

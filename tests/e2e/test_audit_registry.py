@@ -181,6 +181,33 @@ def test_a_requirements_file_is_judged_for_its_projects_python(cli: Cli) -> None
     ]
 
 
+def test_a_requirements_file_named_alone_is_still_judged_for_its_projects_python(cli: Cli) -> None:
+    # A pre-commit hook passes only the changed file: the project's pyproject.toml is read from disk.
+    (cli.cwd / "pyproject.toml").write_text(
+        '[project]\nname = "app"\nversion = "1"\nrequires-python = ">=3.8"\n'
+    )
+    (cli.cwd / "requirements.txt").write_text("django\n")
+
+    run = cli("audit", "--format", "json", "requirements.txt")
+
+    assert [(f["file"], f["rule"], f["replacement"]) for f in run.json()["findings"]] == [
+        ("requirements.txt", "unpinned", "django==4.2.30"),
+    ]
+
+
+def test_an_unreadable_project_beside_a_requirements_file_is_a_warning_not_a_guess(cli: Cli) -> None:
+    (cli.cwd / "pyproject.toml").write_text("[project\n")
+    (cli.cwd / "requirements.txt").write_text("django\n")
+
+    run = cli("audit", "--format", "json", "--python", "3.12", "requirements.txt")
+
+    assert [(f["file"], f["rule"], f["replacement"]) for f in run.json()["findings"]] == [
+        ("requirements.txt", "unpinned", "django==6.1.3"),
+    ]
+    assert "pyproject.toml:1: " in run.stderr
+    assert "files beside it are judged for the run's target Python" in run.stderr
+
+
 # --- faults: retried, then registry-error, exit 3, nothing verified -----------------------------
 
 FAULTY = "httpx==0.28.1\nrich==15.0.0\n"
