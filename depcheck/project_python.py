@@ -34,7 +34,6 @@ from depcheck.errors import UsageError
 from depcheck.model import Finding, Role
 from depcheck.sources.document import DecodeError, Document
 from depcheck.sources.interface import LocalFileReader, ParseContext
-from depcheck.sources.pyproject import PyprojectSource
 from depcheck.suggest.pypi import lowest_python
 
 logger = logging.getLogger(__name__)
@@ -114,6 +113,10 @@ def read_project_python(path: Path, *, cwd: Path) -> ProjectPython | None:
         document = Document.from_bytes(shown, raw)
     except DecodeError as exc:
         raise UsageError(f"{shown}:{exc.line}: {exc}") from None
+    # The pyproject reader (with tomllib) is loaded only when there is a file to read: an audit
+    # asks this module for every requirements file, most often to find no project at all.
+    from depcheck.sources.pyproject import PyprojectSource
+
     context = ParseContext(reader=LocalFileReader(root=path.absolute().parent, cwd=cwd))
     result = PyprojectSource().parse(document, PurePath(path), context)
     for finding in result.findings:
