@@ -93,8 +93,9 @@ def requires_python_by_file(
             projects[path.parent] = specifier
     if not any(projects.values()) and project_python is None:
         return found
-    for dependency in dependencies:
-        file = dependency.location.file
+    # Once per file, not per dependency: a requirements file names hundreds, and the lookup
+    # walks folders on disk.
+    for file in dict.fromkeys(dependency.location.file for dependency in dependencies):
         path = PurePosixPath(file)
         if file in found or is_pyproject(path) or is_dockerfile(path) or is_compose(path):
             continue

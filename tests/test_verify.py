@@ -350,3 +350,16 @@ def test_a_file_whose_project_was_not_audited_asks_the_lookup() -> None:
         "app/requirements.txt": ">=3.9",
     }
     assert asked == ["app/requirements.txt", "tools/requirements.txt"]
+
+
+def test_the_lookup_is_asked_once_per_file_however_many_dependencies_it_names() -> None:
+    asked: list[str] = []
+
+    def lookup(file: str) -> str | None:
+        asked.append(file)
+        return None
+
+    requires_python_by_file(
+        [_reference("requirements.txt", name) for name in ("httpx", "rich", "flask")], lookup
+    )
+    assert asked == ["requirements.txt"]
