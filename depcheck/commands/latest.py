@@ -60,7 +60,7 @@ from depcheck.registries.docker import DockerRegistry
 from depcheck.registries.interface import ImageFacts, PackageIndex, ProjectFacts, RegistryError
 from depcheck.sources.image import ImageRef, InvalidImageReference, parse_image_ref
 from depcheck.suggest.docker import latest_tag, parse_tag
-from depcheck.suggest.pypi import parsed_releases, suggest_version, target_python
+from depcheck.suggest.pypi import has_files, parsed_releases, suggest_version, target_python
 
 logger = logging.getLogger(__name__)
 
@@ -225,13 +225,9 @@ def choose_version(facts: ProjectFacts, policy: Policy) -> tuple[str | None, boo
 
 def why_no_version(facts: ProjectFacts, policy: Policy) -> str:
     """Why no release qualifies, found by relaxing one filter at a time."""
-    # A release's installable Pythons are empty exactly when it has no files; unlike ``files``,
-    # they are known when the index was read without them (an audit's summaries).
-    if not any(
-        (release.installable_pythons if release.installable_pythons is not None else release.files)
-        and not release.yanked
-        for _, release in parsed_releases(facts)
-    ):
+    # has_files answers from the release's installable Pythons, known also when the index was
+    # read without its files (an audit's summaries).
+    if not any(has_files(release) and not release.yanked for _, release in parsed_releases(facts)):
         return "the index lists no installable release (every release is yanked or has no files)"
     if policy.min_age is not None and choose_version(facts, dataclasses.replace(policy, min_age=None))[0]:
         return f"no release is older than --min-age ({_duration(policy.min_age)})"

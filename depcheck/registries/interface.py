@@ -89,6 +89,13 @@ def installable_pythons(files: Iterable[ReleaseFile]) -> tuple[str | None, ...]:
     return tuple(dict.fromkeys(file.requires_python for file in considered))
 
 
+def release_pythons(release: Release) -> tuple[str | None, ...]:
+    """:func:`installable_pythons` of ``release``: as its reader worked it out
+    (``Release.installable_pythons``, known even when the files were not read), else from its files."""
+    known = release.installable_pythons
+    return known if known is not None else installable_pythons(release.files)
+
+
 @dataclass(frozen=True)
 class ProjectFacts:
     """What the index knows about one PyPI project.

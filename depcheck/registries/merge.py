@@ -28,7 +28,7 @@ from collections.abc import Sequence
 
 from packaging.version import Version
 
-from depcheck.registries.interface import ProjectFacts, Release, installable_pythons
+from depcheck.registries.interface import ProjectFacts, Release, release_pythons
 from depcheck.versions import parse_version
 
 
@@ -37,11 +37,6 @@ def name_indexes(indexes: Sequence[str]) -> str:
     if len(indexes) <= 1:
         return "".join(indexes)
     return f"{', '.join(indexes[:-1])} and {indexes[-1]}"
-
-
-def _pythons(release: Release) -> tuple[str | None, ...]:
-    known = release.installable_pythons
-    return known if known is not None else installable_pythons(release.files)
 
 
 def merge_releases(offerings: Sequence[Release]) -> Release:
@@ -53,7 +48,7 @@ def merge_releases(offerings: Sequence[Release]) -> Release:
         raise ValueError("merge_releases() needs at least one release")
     if len(offerings) == 1:
         return offerings[0]
-    with_pythons = [(release, _pythons(release)) for release in offerings]
+    with_pythons = [(release, release_pythons(release)) for release in offerings]
     # An index that lists the version with no file offers nothing to install.
     offered = [(release, pythons) for release, pythons in with_pythons if pythons] or with_pythons
     live = [(release, pythons) for release, pythons in offered if not release.yanked]

@@ -51,6 +51,7 @@ from depcheck.registries.interface import (
     Release,
     ReleaseFile,
     installable_pythons,
+    release_pythons,
 )
 
 if TYPE_CHECKING:
@@ -272,7 +273,7 @@ def compact_page(page: ParsedPage, *, files: bool = True) -> bytes:
             release.yanked_reason,
             _iso(release.upload_time),
             release.requires_python,
-            list(release.installable_pythons or installable_pythons(release.files)),
+            list(release_pythons(release)),
         ]
         for version, release in page.releases.items()
     ]

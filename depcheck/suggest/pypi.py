@@ -43,7 +43,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
 from depcheck.policy import Policy, Strategy, running_python
-from depcheck.registries.interface import ProjectFacts, Release, installable_pythons
+from depcheck.registries.interface import ProjectFacts, Release, release_pythons
 from depcheck.suggest.memo import PerAnswer
 from depcheck.versions import parse_version
 
@@ -108,24 +108,14 @@ def _patches(major: int, minor: int, first: int) -> tuple[Version, ...]:
     return tuple(Version(f"{major}.{minor}.{micro}") for micro in range(first, max(_MICROS.stop, first + 1)))
 
 
-def _pythons(release: Release) -> tuple[str | None, ...]:
-    """The ``requires_python`` values of ``release``'s installable files, once each.
-
-    Readers work them out beforehand (``Release.installable_pythons``), so a warm audit never
-    goes through the thousands of files of a large project, nor needs them decoded.
-    """
-    known = release.installable_pythons
-    return known if known is not None else installable_pythons(release.files)
-
-
 def has_files(release: Release) -> bool:
     """Whether ``release`` lists any file (a release with none cannot be installed)."""
-    return bool(_pythons(release))
+    return bool(release_pythons(release))
 
 
 def fits_python(release: Release, target: Version) -> bool:
     """Whether one of ``release``'s installable files accepts Python ``target``."""
-    pythons = _pythons(release)
+    pythons = release_pythons(release)
     if not pythons:
         return release.requires_python is None or _allows(release.requires_python, target)
     return any(value is None or _allows(value, target) for value in pythons)
@@ -197,7 +187,7 @@ class _Project:
         # Stable, so equal versions keep the index's order; little work when the index lists
         # releases oldest first already.
         for version, release in sorted(parsed, key=_VERSION):
-            pythons = _pythons(release)
+            pythons = release_pythons(release)
             if pythons and not release.yanked:  # no files: nothing to install
                 installable.append((version, release, pythons, version.is_prerelease))
         self.installable: tuple[tuple[Version, Release, tuple[str | None, ...], bool], ...] = tuple(
