@@ -33,7 +33,7 @@ from depcheck.registries.interface import (
     ProjectFacts,
     RegistryError,
 )
-from depcheck.registries.merge import merge_facts
+from depcheck.registries.merge import distinct_extras, merge_facts, same_index
 from depcheck.rules import RULES, check_static
 from depcheck.rules.docker import check_docker
 from depcheck.rules.indexes import check_index_confusion
@@ -112,10 +112,6 @@ def requires_python_by_file(
     return found
 
 
-def _same_index(first: str, second: str) -> bool:
-    return first.rstrip("/") == second.rstrip("/")
-
-
 def indexes_for(
     dependency: Dependency, extra_index_urls: Sequence[str] = (), index_url: str | None = None
 ) -> tuple[str | None, tuple[str, ...]]:
@@ -133,13 +129,7 @@ def indexes_for(
     else:
         primary = index_url
         extras = (*extra_index_urls, *dependency.extra_index_urls)
-    chosen: list[str] = []
-    for url in extras:
-        if primary is not None and _same_index(url, primary):
-            continue
-        if not any(_same_index(url, earlier) for earlier in chosen):
-            chosen.append(url)
-    return primary, tuple(chosen)
+    return primary, distinct_extras(primary, extras)
 
 
 def registry_error(dependency: Dependency, error: RegistryError | Sequence[RegistryError]) -> Finding:
@@ -208,7 +198,7 @@ class RegistryVerifier(Verifier):
         primary, extras = indexes_for(dependency, self.extra_index_urls, self.index_url)
         # The configured index is asked as ``None``, as before extra indexes existed, so that a
         # dependency with no index of its own shares its lookup with every other such dependency.
-        if primary is not None and self.index_url is not None and _same_index(primary, self.index_url):
+        if primary is not None and self.index_url is not None and same_index(primary, self.index_url):
             primary = None
         return ((dependency.name, primary), *((dependency.name, url) for url in extras))
 

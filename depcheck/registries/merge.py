@@ -24,12 +24,28 @@ caller reports it (a down private index must not make its packages look invented
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from packaging.version import Version
 
 from depcheck.registries.interface import ProjectFacts, Release, release_pythons
 from depcheck.versions import parse_version
+
+
+def same_index(first: str, second: str) -> bool:
+    """Whether two index URLs name one index (a trailing ``/`` aside)."""
+    return first.rstrip("/") == second.rstrip("/")
+
+
+def distinct_extras(primary: str | None, extras: Iterable[str]) -> tuple[str, ...]:
+    """``extras`` less any that repeats ``primary`` or an earlier extra, so that no index is asked twice."""
+    known = [primary] if primary is not None else []
+    chosen: list[str] = []
+    for url in extras:
+        if not any(same_index(url, other) for other in known):
+            known.append(url)
+            chosen.append(url)
+    return tuple(chosen)
 
 
 def name_indexes(indexes: Sequence[str]) -> str:

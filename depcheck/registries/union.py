@@ -21,7 +21,7 @@ import logging
 from collections.abc import Sequence
 
 from depcheck.registries.interface import PackageIndex, ProjectFacts
-from depcheck.registries.merge import differing_indexes, highest_version, merge_facts
+from depcheck.registries.merge import differing_indexes, distinct_extras, highest_version, merge_facts
 
 logger = logging.getLogger(__name__)
 
@@ -35,21 +35,11 @@ class UnionIndex(PackageIndex):
     ) -> None:
         self.index = index
         self.index_url = index_url
-        extras: list[str] = []
-        for url in extra_index_urls:
-            known = [*extras, *([index_url] if index_url else [])]
-            if not any(url.rstrip("/") == other.rstrip("/") for other in known):
-                extras.append(url)
-        self.extra_index_urls = tuple(extras)
+        self.extra_index_urls = distinct_extras(index_url, extra_index_urls)
 
     async def project(self, name: str, index_url: str | None = None) -> ProjectFacts:
         """``name`` on ``index_url`` (else the index's own) and on every extra index, merged."""
-        urls: list[str | None] = [index_url]
-        urls += [
-            url
-            for url in self.extra_index_urls
-            if index_url is None or url.rstrip("/") != index_url.rstrip("/")
-        ]
+        urls: list[str | None] = [index_url, *distinct_extras(index_url, self.extra_index_urls)]
         # Every index is let finish (each answer is cached for the run) before a failure is raised.
         answers = await asyncio.gather(
             *(self.index.project(name, url) for url in urls), return_exceptions=True
