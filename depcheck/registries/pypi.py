@@ -118,7 +118,7 @@ def _decode_page(response: HttpResponse, *, files: bool) -> ParsedPage:
         compact = read_page(
             response.body, response.url, files=files, check_api=lambda version: _api_major(version, registry)
         )
-        return dataclasses.replace(expand_page(compact), compact=compact)
+        return expand_page(compact)
     if media in ("text/html", "application/vnd.pypi.simple.v1+html", ""):
         from pypi_simple import ProjectPage, UnexpectedRepoVersionWarning, UnsupportedRepoVersionError
 
@@ -139,7 +139,7 @@ def _decode_page(response: HttpResponse, *, files: bool) -> ParsedPage:
         # The same summary a JSON page gives, so that a run does not see files the next one
         # (answered from the kept summary) would not.
         compact = compact_page(parsed, files=False)
-        return dataclasses.replace(expand_page(compact), compact=compact)
+        return expand_page(compact)
     raise RegistryProtocolError(registry, f"unexpected content type {media!r} from {response.url}")
 
 
@@ -374,7 +374,8 @@ class _ReadRelease(Release):
 
 
 def expand_page(blob: bytes) -> ParsedPage:
-    """The page :func:`compact_page` wrote (its files are decoded when first asked for)."""
+    """The page :func:`compact_page` wrote (its files are decoded when first asked for), keeping
+    ``blob`` as its ``compact``, so that caching it again writes the same bytes."""
     head, _, rest = blob.partition(b"\n")
     data = orjson.loads(head)
     if data["files"] and not (rest.startswith(b"[") and rest.endswith(b"]")):
@@ -383,7 +384,7 @@ def expand_page(blob: bytes) -> ParsedPage:
     releases: dict[str, Release] = {
         summary[0]: _ReadRelease(summary, files, index) for index, summary in enumerate(data["releases"])
     }
-    return ParsedPage(releases, data["status"], files_read=files is not None)
+    return ParsedPage(releases, data["status"], compact=blob, files_read=files is not None)
 
 
 def version_from_filename(filename: str, project: str) -> str | None:
