@@ -346,9 +346,9 @@ class HttpClient:
         if attempts < 1:
             raise ValueError("attempts must be at least 1")
         self._owns_client = client is None
-        # Made on the first request that reaches the network: building it (its TLS context loads
-        # the CA bundle) costs a tenth of a second, which a warm run answered from the cache
-        # would otherwise pay for nothing.
+        # Made on the first request that reaches the network (importing httpx costs a tenth of a
+        # second, which a warm run answered from the cache would otherwise pay for nothing), and
+        # its TLS context on the first https:// request (depcheck.registries.transport).
         self._client = client
         self._transport = transport
         self.concurrency_per_host = concurrency_per_host
@@ -385,14 +385,16 @@ class HttpClient:
             # httpx (and h2, anyio, ssl) is imported here, by the first request that reaches the
             # network: a warm run answered from the cache never pays for it.
             from depcheck.registries._httpx import httpx
+            from depcheck.registries.transport import TlsOnDemand
 
+            limits = httpx.Limits(max_connections=256, max_keepalive_connections=64)
             self._client = httpx.AsyncClient(
-                transport=self._transport,
-                http2=self._transport is None,
+                # TLS is set up by the first https:// request (TlsOnDemand), HTTP/2 offered there.
+                transport=self._transport or TlsOnDemand(limits=limits, http2=True, trust_env=True),
                 timeout=httpx.Timeout(self.timeout),
                 # Redirects are followed by _send, which vets each hop first.
                 follow_redirects=False,
-                limits=httpx.Limits(max_connections=256, max_keepalive_connections=64),
+                limits=limits,
                 # Proxies and CA bundles come from the environment as pip takes them; .netrc is ours.
                 trust_env=True,
             )
