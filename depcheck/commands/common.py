@@ -341,8 +341,7 @@ def write_report(report: Report, settings: Settings, *, output: Path | None, str
     from depcheck.formats.text import color_wanted
 
     if output is None:
-        stream.write(formatter(settings.format, color=color_wanted(stream, os.environ)).render(report))
-        stream.flush()
+        write_out(formatter(settings.format, color=color_wanted(stream, os.environ)).render(report), stream)
         return
     text = formatter(settings.format, color=False).render(report)
     try:
@@ -354,3 +353,22 @@ def write_report(report: Report, settings: Settings, *, output: Path | None, str
     print(summary(report), file=sys.stderr)
     if report.registry_failed:
         print(NOT_VERIFIED, file=sys.stderr)
+
+
+def write_out(text: str, stream: TextIO) -> None:
+    """Write a command's output to ``stream`` (standard output) and flush it.
+
+    A stream that cannot take it (its reader went away, as in ``depcheck audit | head``; a full
+    disk) is a usage error naming the stream, never a traceback and never a pass; the stream is
+    then pointed at the null device, so that nothing tries to write the rest again at exit.
+    """
+    try:
+        stream.write(text)
+        stream.flush()
+    except OSError as exc:
+        with contextlib.suppress(OSError, ValueError):  # the stream may have no descriptor
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, stream.fileno())
+            os.close(null)
+        name = "standard output" if stream is sys.stdout else getattr(stream, "name", "the output")
+        raise UsageError(f"cannot write to {name}: {exc.strerror or exc}") from exc

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TextIO
 
 from depcheck.audit import repository_root, run_audit
-from depcheck.commands.common import Settings, disk_project_python, load_settings, open_registries
+from depcheck.commands.common import Settings, disk_project_python, load_settings, open_registries, write_out
 from depcheck.discovery import DiscoveryError
 from depcheck.errors import UsageError
 from depcheck.exitcodes import EXIT_FINDINGS, EXIT_OK, EXIT_REGISTRY
@@ -292,8 +292,7 @@ def run_fix_command(args: argparse.Namespace) -> int:
         return EXIT_REGISTRY
     result = prepared.fix(dry_run=bool(args.dry_run))
     if args.dry_run:
-        sys.stdout.write(result.diff)
-        sys.stdout.flush()
+        write_out(result.diff, sys.stdout)
     write_summary(result, prepared, sys.stderr, quiet=bool(getattr(args, "quiet", False)))
     if result.failed:
         return EXIT_FINDINGS

@@ -50,7 +50,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from depcheck.commands.common import Settings, load_settings, open_registries, with_extra_indexes
+from depcheck.commands.common import Settings, load_settings, open_registries, with_extra_indexes, write_out
 from depcheck.errors import UsageError
 from depcheck.exitcodes import EXIT_FINDINGS, EXIT_OK, EXIT_REGISTRY
 from depcheck.model import Ecosystem
@@ -385,10 +385,9 @@ def run_latest_command(args: argparse.Namespace) -> int:
     target = None if docker else choose_target(settings, getattr(args, "project", None))
     answers = asyncio.run(resolve_all(settings, names, docker, target))
     if args.format == "json":
-        sys.stdout.write(json.dumps([answer.to_json() for answer in answers], indent=2) + "\n")
+        write_out(json.dumps([answer.to_json() for answer in answers], indent=2) + "\n", sys.stdout)
     else:
-        sys.stdout.write("".join(f"{answer.requirement}\n" for answer in answers if answer.requirement))
-    sys.stdout.flush()
+        write_out("".join(f"{answer.requirement}\n" for answer in answers if answer.requirement), sys.stdout)
     quiet = bool(getattr(args, "quiet", False))
     for answer in answers:
         if answer.changed_by_project and answer.target is not None and not quiet:

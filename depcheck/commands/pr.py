@@ -12,15 +12,16 @@ pushed and opened and touches nothing: no branch, no push, no API call.
 from __future__ import annotations
 
 import argparse
+import io
 import logging
 import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
 
 import httpx
 
+from depcheck.commands.common import write_out
 from depcheck.commands.fix import PreparedFix, load_fix_settings, run_prepare, write_failures, write_summary
 from depcheck.errors import UsageError
 from depcheck.exitcodes import EXIT_FINDINGS, EXIT_OK, EXIT_REGISTRY
@@ -149,9 +150,9 @@ def _repository(args: argparse.Namespace, git: Git) -> tuple[Repository, str, st
     return repository, owner, name
 
 
-def _print_dry_run(
-    planned: list[Planned], repository: Repository, owner: str, name: str, out: TextIO
-) -> None:
+def _dry_run_text(planned: list[Planned], repository: Repository, owner: str, name: str) -> str:
+    """What ``depcheck pr --dry-run`` prints: each change's commit, push, pull request and diff."""
+    out = io.StringIO()
     for item in planned:
         change = item.change
         out.write(f"== {change.branch}\n")
@@ -168,7 +169,7 @@ def _print_dry_run(
         out.write("".join(f"    {line}\n" if line else "\n" for line in change.body().splitlines()))
         out.write("diff:\n")
         out.write(change.diff)
-    out.flush()
+    return out.getvalue()
 
 
 def run_pr_command(args: argparse.Namespace) -> int:
@@ -200,7 +201,7 @@ def run_pr_command(args: argparse.Namespace) -> int:
         print("depcheck: no pull request to open: nothing to fix", file=sys.stderr)
         return EXIT_FINDINGS if fix_failed else EXIT_OK
     if args.dry_run:
-        _print_dry_run(planned, repository, owner, name, sys.stdout)
+        write_out(_dry_run_text(planned, repository, owner, name), sys.stdout)
         return EXIT_FINDINGS if fix_failed else EXIT_OK
 
     assert token is not None
