@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from depcheck.registries.http import UrlGuard
     from depcheck.registries.interface import PackageIndex
     from depcheck.registries.pypi import SimpleIndex
+    from depcheck.registries.transport import ConnectGuard
     from depcheck.verify import RegistryVerifier
 
 logger = logging.getLogger(__name__)
@@ -224,14 +225,18 @@ def open_cache(settings: Settings) -> ResponseCache:
 
 @contextlib.asynccontextmanager
 async def open_registries(
-    settings: Settings, *, cache: ResponseCache | None = None, url_guard: UrlGuard | None = None
+    settings: Settings,
+    *,
+    cache: ResponseCache | None = None,
+    url_guard: UrlGuard | None = None,
+    connect_guard: ConnectGuard | None = None,
 ) -> AsyncIterator[tuple[SimpleIndex, DockerRegistry]]:
     """The PyPI and image registry clients for one run over one HTTP client, closed at the end.
 
     ``cache`` replaces the one the settings choose (``depcheck serve`` passes its shared or Redis
     cache); the caller then closes it. ``url_guard`` vets every URL the HTTP client asks, each
-    redirect hop included (``depcheck serve`` passes its registry guard; the CLI none, so an
-    index on localhost works).
+    redirect hop included, and ``connect_guard`` where each connection may go (``depcheck serve``
+    passes its registry guard's two checks; the CLI none, so an index on localhost works).
     """
     from depcheck.registries.config import IndexConfigError, default_index_url
     from depcheck.registries.docker import DockerRegistry
@@ -258,7 +263,9 @@ async def open_registries(
             cache.close()
         raise UsageError(f"cannot tell which package index to use: {exc}") from exc
     try:
-        async with HttpClient(offline=settings.offline, timeout=http_timeout(), url_guard=url_guard) as http:
+        async with HttpClient(
+            offline=settings.offline, timeout=http_timeout(), url_guard=url_guard, connect_guard=connect_guard
+        ) as http:
             index = SimpleIndex(http, index_url=index_url, cache=cache)
             images = DockerRegistry(
                 http,

@@ -70,6 +70,8 @@ if TYPE_CHECKING:
 
     import httpx
 
+    from depcheck.registries.transport import ConnectGuard
+
 logger = logging.getLogger(__name__)
 
 USER_AGENT = f"depcheck/{__version__}"
@@ -322,7 +324,9 @@ class HttpClient:
     ``client`` or ``transport`` replace the network (tests); otherwise an ``httpx.AsyncClient`` with
     HTTP/2 is created and closed with this object. ``offline`` answers from the caches alone.
     ``sleep`` and ``rng`` are injectable so backoff can be tested without waiting. ``url_guard``
-    vets every URL before it is asked, each redirect hop included (see :data:`UrlGuard`).
+    vets every URL before it is asked, each redirect hop included (see :data:`UrlGuard`);
+    ``connect_guard`` says where each connection may go, at the moment it is made (see
+    :mod:`depcheck.registries.transport`; not applied to a ``client`` or ``transport`` given).
     """
 
     def __init__(
@@ -342,6 +346,7 @@ class HttpClient:
         user_agent: str = USER_AGENT,
         rng: random.Random | None = None,
         url_guard: UrlGuard | None = None,
+        connect_guard: ConnectGuard | None = None,
     ) -> None:
         if attempts < 1:
             raise ValueError("attempts must be at least 1")
@@ -363,6 +368,7 @@ class HttpClient:
         self._netrc = _Netrc(netrc_file if netrc_file is not None else default_netrc_path())
         self._rng = rng or random.Random()
         self.url_guard = url_guard
+        self.connect_guard = connect_guard
         self._semaphores: dict[str, asyncio.Semaphore] = {}
         self._memo: dict[_MemoKey, asyncio.Task[HttpResponse]] = {}
         self.requests_sent = 0
@@ -390,7 +396,8 @@ class HttpClient:
             limits = httpx.Limits(max_connections=256, max_keepalive_connections=64)
             self._client = httpx.AsyncClient(
                 # TLS is set up by the first https:// request (TlsOnDemand), HTTP/2 offered there.
-                transport=self._transport or TlsOnDemand(limits=limits, http2=True, trust_env=True),
+                transport=self._transport
+                or TlsOnDemand(limits=limits, http2=True, trust_env=True, connect_guard=self.connect_guard),
                 timeout=httpx.Timeout(self.timeout),
                 # Redirects are followed by _send, which vets each hop first.
                 follow_redirects=False,
@@ -703,6 +710,8 @@ class HttpClient:
                 response = await network.send(
                     request, auth=auth if hops == 0 else None, follow_redirects=False
                 )
+            except UrlRefused as exc:  # from the connect guard, at the moment of connecting
+                raise RequestRefused(call.registry, f"not connecting to {exc.url}, {exc.reason}") from exc
             except httpx.TimeoutException as exc:
                 raise _Failure(f"timed out after {self.timeout} s") from exc
             except (httpx.RemoteProtocolError, httpx.ReadError) as exc:

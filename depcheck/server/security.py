@@ -33,9 +33,11 @@
 
 Names are resolved through the event loop's resolver, and each answer is kept until the request
 that asked for it ends (:meth:`RegistryGuard.forget`), so the many lookups of one audit resolve a
-host once. The check resolves names itself, so a host whose DNS answer changes between the check
-and the connection (DNS rebinding) is the remaining gap; an operator worried about it runs the
-service behind an egress proxy.
+host once. The HTTP client connects to exactly the addresses the check vetted
+(:meth:`RegistryGuard.connect_addresses`, its connect guard), never to a second answer for the
+same name: a host whose DNS answer changes between the check and the connection (DNS rebinding)
+cannot reach an internal address. A connection kept alive for later requests stays with the
+address it was made to. (Through an egress proxy from the environment, the proxy connects.)
 """
 
 from __future__ import annotations
@@ -498,6 +500,28 @@ class RegistryGuard:
         problem = await self._address_problem(host, port)
         if problem is not None:
             raise UrlRefused(url, f"not a public address ({problem})")
+
+    async def connect_addresses(self, host: str, port: int) -> list[str] | None:
+        """Where the service's HTTP client may connect for ``(host, port)``: the addresses this
+        guard resolved and vetted for it (the connect guard of
+        :mod:`depcheck.registries.transport`), or ``None`` (connect as usual) for the origin of a
+        registry the operator configured, or when private registries are allowed.
+
+        The addresses are the ones :meth:`check_request` vetted for the same request (names are
+        resolved once until :meth:`forget`), so the connection goes exactly where the check looked,
+        whatever the name resolves to by then. Raises :class:`~depcheck.registries.http.UrlRefused`
+        when one of them is not global.
+        """
+        host = host.lower()
+        if self.allow_private or any(
+            (trusted_host, trusted_port) == (host, port)
+            for _, trusted_host, trusted_port in self._trusted_origins
+        ):
+            return None
+        problem = await self._address_problem(host, port)
+        if problem is not None:
+            raise UrlRefused(f"{host}:{port}", f"not a public address ({problem})")
+        return await self._resolve(host, port)
 
     async def _check_addresses(self, shown: str, host: str, port: int) -> None:
         if self.allow_private:

@@ -18,7 +18,9 @@ they are closed on clean-up. Two things differ from a CLI run, which lives for o
 - **A registry may point elsewhere** (a redirect, a token realm): the same guard is the HTTP
   client's ``url_guard``, so every URL is vetted before it is asked, each redirect hop included;
   one that leads to a non-public address is a ``registry-error`` for the dependencies that needed
-  it. The guard's resolved names are forgotten after each request, with the HTTP answers.
+  it. It is also the client's ``connect_guard``: each connection goes to the addresses the guard
+  vetted, never to a later DNS answer (no DNS rebinding). The guard's resolved names are
+  forgotten after each request, with the HTTP answers.
 """
 
 from __future__ import annotations
@@ -143,7 +145,9 @@ async def open_services(
     )
     cache = build_cache(config, metrics)
     try:
-        async with open_registries(settings, cache=cache, url_guard=guard.check_request) as (
+        async with open_registries(
+            settings, cache=cache, url_guard=guard.check_request, connect_guard=guard.connect_addresses
+        ) as (
             index,
             images,
         ):

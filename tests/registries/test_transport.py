@@ -12,7 +12,7 @@ import pytest
 import trustme
 from aiohttp import web
 
-from depcheck.registries.http import HttpClient
+from depcheck.registries.http import HttpClient, RequestRefused, UrlRefused
 from depcheck.registries.interface import RegistryUnavailable
 from depcheck.registries.transport import TlsOnDemand
 from depcheck.testing import FakeRegistry
@@ -110,3 +110,60 @@ async def test_the_http_layer_reports_an_untrusted_certificate_as_a_registry_fai
     assert raised.value.reason.startswith(
         "cannot connect: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"
     )
+
+
+class Pinning:
+    """A connect guard that sends ``name`` to ``addresses``, refuses ``refused``, and records calls."""
+
+    def __init__(self, name: str, addresses: list[str], refused: str = "") -> None:
+        self.name = name
+        self.addresses = addresses
+        self.refused = refused
+        self.asked: list[tuple[str, int]] = []
+
+    async def __call__(self, host: str, port: int) -> list[str] | None:
+        self.asked.append((host, port))
+        if host == self.refused:
+            raise UrlRefused(f"{host}:{port}", "not a public address (10.0.0.7 is a private address)")
+        return self.addresses if host == self.name else None
+
+
+async def test_connections_go_to_the_addresses_the_connect_guard_gives() -> None:
+    """``registry.test`` is no name any resolver knows: the answer can only come through the
+    address the guard gave (the fake registry's, on loopback)."""
+    async with FakeRegistry() as registry:
+        port = int(registry.url.rsplit(":", 1)[1])
+        guard = Pinning("registry.test", ["127.0.0.1"])
+        async with HttpClient(attempts=1, connect_guard=guard) as http:
+            response = await http.get(f"http://registry.test:{port}/simple/httpx/", accept=JSON)
+            again = await http.get(f"http://registry.test:{port}/simple/attrs/", accept=JSON)
+        assert (response.status, again.status) == (200, 200)
+        # One connection, kept alive for the second request: the guard was asked once.
+        assert guard.asked == [("registry.test", port)]
+        # The request still names the host it was for.
+        assert registry.requests[-1].headers["host"] == f"registry.test:{port}"
+
+
+async def test_the_next_address_is_tried_when_one_refuses_the_connection() -> None:
+    async with FakeRegistry() as registry:
+        port = int(registry.url.rsplit(":", 1)[1])
+        # The fake listens on 127.0.0.1 only: a connection to 127.0.0.3 (loopback) is refused.
+        guard = Pinning("registry.test", ["127.0.0.3", "127.0.0.1"])
+        async with HttpClient(attempts=1, timeout=5.0, connect_guard=guard) as http:
+            response = await http.get(f"http://registry.test:{port}/simple/httpx/", accept=JSON)
+        assert response.status == 200
+
+
+async def test_a_connection_the_guard_refuses_is_a_registry_error_and_is_not_retried() -> None:
+    async with FakeRegistry() as registry:
+        port = int(registry.url.rsplit(":", 1)[1])
+        guard = Pinning("", [], refused="rebinding.test")
+        async with HttpClient(attempts=4, connect_guard=guard) as http:
+            with pytest.raises(RequestRefused) as raised:
+                await http.get(f"http://rebinding.test:{port}/simple/httpx/", accept=JSON)
+        assert str(raised.value) == (
+            f"rebinding.test:{port}: not connecting to rebinding.test:{port}, "
+            "not a public address (10.0.0.7 is a private address)"
+        )
+        assert guard.asked == [("rebinding.test", port)]
+        assert registry.count() == 0

@@ -358,3 +358,49 @@ async def test_concurrent_checks_of_one_host_resolve_it_once() -> None:
     release.set()
     await asyncio.gather(*checks)
     assert asked == ["ghcr.io"]
+
+
+def rebinding_resolver(*answers: list[str]):  # type: ignore[no-untyped-def]
+    """A name whose DNS answer changes on each lookup (DNS rebinding), recording the lookups."""
+    asked: list[str] = []
+    queue = list(answers)
+
+    async def resolve(host: str, port: int) -> Sequence[str]:
+        asked.append(f"{host}:{port}")
+        return queue.pop(0) if len(queue) > 1 else queue[0]
+
+    return resolve, asked
+
+
+async def test_a_connection_goes_to_the_addresses_the_check_vetted_not_to_a_later_answer() -> None:
+    resolve, asked = rebinding_resolver(["140.82.112.33"], ["127.0.0.1"])
+    guard = RegistryGuard([], resolver=resolve)
+    await guard.check_request("https://files.example/packages/a.whl")
+    assert await guard.connect_addresses("files.example", 443) == ["140.82.112.33"]
+    assert await guard.connect_addresses("FILES.example", 443) == ["140.82.112.33"]
+    assert asked == ["files.example:443"]
+
+
+async def test_after_a_request_ends_the_name_is_resolved_and_vetted_again_before_connecting() -> None:
+    resolve, asked = rebinding_resolver(["140.82.112.33"], ["127.0.0.1"])
+    guard = RegistryGuard([], resolver=resolve)
+    assert await guard.connect_addresses("files.example", 443) == ["140.82.112.33"]
+    guard.forget()
+    with pytest.raises(
+        UrlRefused,
+        match=r"^files.example:443: not a public address \(files.example resolves to 127.0.0.1, a loopback address\)$",
+    ):
+        await guard.connect_addresses("files.example", 443)
+    assert asked == ["files.example:443", "files.example:443"]
+
+
+async def test_connections_to_the_operators_registries_or_with_private_allowed_resolve_as_usual() -> None:
+    resolve, asked = resolver_for({"127.0.0.1": ["127.0.0.1"]})
+    guard = RegistryGuard([], resolver=resolve, trusted=["http://127.0.0.1:3141/simple/"])
+    assert await guard.connect_addresses("127.0.0.1", 3141) is None
+    private = RegistryGuard([], allow_private=True, resolver=resolve)
+    assert await private.connect_addresses("mirror.internal", 3141) is None
+    assert asked == []
+    # Another port of the operator's host is not the operator's registry.
+    with pytest.raises(UrlRefused, match=r"127.0.0.1 is a loopback address"):
+        await guard.connect_addresses("127.0.0.1", 6379)

@@ -1,8 +1,11 @@
 """The service's registry clients end to end: every URL a registry points the service at is vetted.
 
-A client-named registry here is a second fake registry on loopback reached as ``localhost:<port>``,
-which these tests make "public" by changing the invented DNS answer for ``localhost``
-(:data:`tests.server.conftest.RESOLVED`); the redirect and realm targets that must be refused are
+A client-named registry here is a second fake registry reached as ``localhost:<port>``, listening
+on ``127.0.0.2``, which stands for the public internet: the invented DNS answer for ``localhost``
+(:data:`tests.server.conftest.RESOLVED`) is ``127.0.0.2``, and the guard's address check counts that
+one address as global. The system's own answer for ``localhost`` (``127.0.0.1``) reaches nothing
+there, so every test here also shows that the service connects to the address its guard vetted,
+not to a second answer for the name. The redirect and realm targets that must be refused are
 never connected to, so they can be any internal address.
 """
 
@@ -15,12 +18,14 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
+from depcheck.server import security
 from depcheck.testing.fake_docker import docker_options
 from depcheck.testing.fake_registry import FakeRegistry, default_installers
 from tests.server import conftest
 from tests.server.conftest import RESOLVED, Service, fake_resolver
 
-PUBLIC = ["93.184.215.14"]
+STAND_IN = "127.0.0.2"
+"""The address these tests treat as a public one (see the module docstring)."""
 HTTPX = {"requirements.txt": "httpx==0.28.1\n"}
 
 
@@ -42,16 +47,26 @@ def install_moves(registry: FakeRegistry) -> None:
 
 
 @pytest.fixture
-async def elsewhere(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeRegistry]:
-    """A registry a client names, on loopback but "public": ``localhost`` resolves to a public address."""
-    monkeypatch.setitem(RESOLVED, "localhost", PUBLIC)
-    async with FakeRegistry(installers=[install_moves, *default_installers()]) as running:
+def public_stand_in(monkeypatch: pytest.MonkeyPatch) -> str:
+    """``localhost`` resolves to :data:`STAND_IN`, which the guard counts as a global address."""
+    monkeypatch.setitem(RESOLVED, "localhost", [STAND_IN])
+    real = security.address_problem
+    monkeypatch.setattr(security, "address_problem", lambda text: None if text == STAND_IN else real(text))
+    return STAND_IN
+
+
+@pytest.fixture
+async def elsewhere(public_stand_in: str) -> AsyncIterator[FakeRegistry]:
+    """A registry a client names, "public": on :data:`STAND_IN`, reached as ``localhost``."""
+    async with FakeRegistry(
+        host=public_stand_in, installers=[install_moves, *default_installers()]
+    ) as running:
         yield running
 
 
 def local(registry: FakeRegistry) -> str:
     """``registry``'s base URL by the name ``localhost`` (which these tests make public)."""
-    return registry.url.replace("127.0.0.1", "localhost")
+    return registry.url.replace(STAND_IN, "localhost")
 
 
 def move(registry: FakeRegistry, path: str, target: str) -> str:
@@ -106,7 +121,7 @@ async def test_a_client_named_index_redirecting_to_a_non_public_address_is_a_reg
 async def test_a_redirect_to_another_public_address_is_followed(
     service: Service, elsewhere: FakeRegistry, registry: FakeRegistry
 ) -> None:
-    other = FakeRegistry()
+    other = FakeRegistry(host=STAND_IN)
     async with other:
         move(elsewhere, "simple/httpx/", f"{local(other)}/simple/httpx/")
         client = await service(index_url="http://127.0.0.1:1/simple", allowed_registries=(local(elsewhere),))
@@ -222,3 +237,32 @@ async def test_names_are_resolved_once_per_request(
     assert asked == [f"localhost:{port}"]
     await audit(client, files, index_url=f"{local(elsewhere)}/simple")
     assert asked == [f"localhost:{port}", f"localhost:{port}"]
+
+
+async def test_a_name_whose_answer_changes_after_the_check_is_connected_where_the_check_looked(
+    service: Service, elsewhere: FakeRegistry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DNS rebinding: ``localhost`` answers the public stand-in once, then a private address. The
+    check and the connection of one request use the one answer; the next request is checked, and
+    refused, on the new one."""
+    answers = [[STAND_IN], ["10.0.0.7"]]
+
+    async def rebinding(host: str, port: int) -> Sequence[str]:
+        if host == "localhost":
+            return answers.pop(0) if len(answers) > 1 else answers[0]
+        return await fake_resolver(host, port)
+
+    monkeypatch.setattr(conftest, "fake_resolver", rebinding)
+    client = await service(allowed_registries=(local(elsewhere),))
+    code, report = await audit(client, HTTPX, index_url=f"{local(elsewhere)}/simple")
+    assert (code, findings(report)) == ("0", [])
+    assert elsewhere.count("/simple/httpx/") == 1
+    response = await client.post(
+        "/v1/audit", json={"files": HTTPX, "options": {"index_url": f"{local(elsewhere)}/simple"}}
+    )
+    assert response.status == 403
+    port = elsewhere.url.rsplit(":", 1)[1]
+    assert (await response.json())["message"] == (
+        f"options.index_url: http://localhost:{port}/simple: localhost resolves to 10.0.0.7, a private address"
+    )
+    assert elsewhere.count("/simple/httpx/") == 1
