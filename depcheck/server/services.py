@@ -11,7 +11,7 @@ they are closed on clean-up. Two things differ from a CLI run, which lives for o
   decoded answers are kept only for a minute (:mod:`depcheck.server.recent`), after which they
   come from the cache until its TTL runs out, then from the registry. Identical lookups that are
   *in flight* are shared between concurrent requests.
-- **A client may name registries** (an ``-i`` line, an image on ``ghcr.io``, an ``index_url``
+- **A client may name registries** (an ``-i`` or ``--extra-index-url`` line, an image on ``ghcr.io``, an ``index_url``
   option): :class:`GuardedVerifier` asks only those the
   :class:`~depcheck.server.security.RegistryGuard` allows, and reports the others as
   ``unresolved`` with the reason, so the rest of the audit goes on.
@@ -181,15 +181,17 @@ def not_allowed(dependency: Dependency, error: RegistryNotAllowed) -> Finding:
     )
 
 
-def _client_registry(dependency: Dependency) -> tuple[str, str] | None:
-    """``("url", index)`` or ``("image", host)`` when ``dependency`` names its own registry."""
+def _client_registries(dependency: Dependency) -> tuple[tuple[str, str], ...]:
+    """``("url", index)`` for each index ``dependency`` names (its ``--index-url`` and, since pip
+    asks them too, its file's ``--extra-index-url`` lines), or ``("image", host)`` for an image on
+    a registry other than Docker Hub; empty when it names none."""
     if not needs_lookup(dependency):
-        return None
+        return ()
     if dependency.ecosystem is Ecosystem.PYPI:
-        return ("url", dependency.index_url) if dependency.index_url else None
+        return tuple(("url", url) for url in (dependency.index_url, *dependency.extra_index_urls) if url)
     if dependency.registry is None or normalise_host(dependency.registry) == "docker.io":
-        return None
-    return ("image", dependency.registry)
+        return ()
+    return (("image", dependency.registry),)
 
 
 class GuardedVerifier(Verifier):
@@ -212,14 +214,16 @@ class GuardedVerifier(Verifier):
         return None
 
     async def verify(self, dependencies: Sequence[Dependency], policy: Policy) -> Verification:
-        named = {dependency: _client_registry(dependency) for dependency in dependencies}
-        distinct = sorted({registry for registry in named.values() if registry is not None})
+        named = {dependency: _client_registries(dependency) for dependency in dependencies}
+        distinct = sorted({registry for registries in named.values() for registry in registries})
         verdicts: Mapping[tuple[str, str], RegistryNotAllowed | None] = dict(
             zip(distinct, await asyncio.gather(*(self._check(item) for item in distinct)), strict=True)
         )
         blocked: dict[Dependency, RegistryNotAllowed] = {}
-        for dependency, registry in named.items():
-            verdict = verdicts.get(registry) if registry is not None else None
+        for dependency, registries in named.items():
+            # One index it may not ask is enough: pip would ask them all, and the answer could
+            # come from that one.
+            verdict = next((v for registry in registries if (v := verdicts[registry]) is not None), None)
             if verdict is not None:
                 blocked[dependency] = verdict
         allowed = [dependency for dependency in dependencies if dependency not in blocked]

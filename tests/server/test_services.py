@@ -266,3 +266,30 @@ async def test_a_name_whose_answer_changes_after_the_check_is_connected_where_th
         f"options.index_url: http://localhost:{port}/simple: localhost resolves to 10.0.0.7, a private address"
     )
     assert elsewhere.count("/simple/httpx/") == 1
+
+
+async def test_an_extra_index_named_in_a_file_is_asked_only_when_allowed(
+    service: Service, elsewhere: FakeRegistry, registry: FakeRegistry
+) -> None:
+    """pip asks a file's ``--extra-index-url`` as well as its index: the service holds it to the
+    allow-list like any registry a client names, and verifies nothing it could not ask."""
+    extra = f"{local(elsewhere)}/simple"
+    files = {"requirements.txt": f"--extra-index-url {extra}\nhttpx==0.28.1\n"}
+    refusing = await service()
+    code, report = await audit(refusing, files)
+    assert code == "0"
+    assert findings(report) == [
+        (
+            "unresolved",
+            f"httpx was not verified: this service does not ask {extra}: "
+            "not on this service's list of allowed registries",
+        )
+    ]
+    assert (elsewhere.requests, registry.requests) == ([], [])
+
+    allowing = await service(allowed_registries=(local(elsewhere),))
+    code, report = await audit(allowing, files)
+    assert (code, findings(report)) == ("0", [])
+    assert report["dependencies"][0]["resolved"] == "0.28.1"
+    assert [request.path for request in elsewhere.requests] == ["/simple/httpx/"]
+    assert [request.path for request in registry.requests] == ["/simple/httpx/"]
