@@ -43,10 +43,11 @@ from depcheck.fix import (
 from depcheck.fix.digests import PIN_DIGEST, DigestKey, apply_digests, digest_requests
 from depcheck.fix.pins import describe
 from depcheck.fix.snapshot import SnapshotReader
-from depcheck.model import Finding
+from depcheck.model import Dependency, Finding
 from depcheck.registries.cache import strip_credentials
 from depcheck.registries.docker import DockerRegistry
 from depcheck.registries.interface import ProjectFacts, RegistryError
+from depcheck.registries.merge import merge_facts
 from depcheck.registries.pypi import SimpleIndex
 from depcheck.report import Report
 from depcheck.sources.interface import LocalFileReader
@@ -111,20 +112,24 @@ def audit_reader(paths: Sequence[Path]) -> SnapshotReader:
 
 
 async def _hash_facts(
-    index: SimpleIndex, findings: Iterable[Finding], rules: frozenset[str]
-) -> dict[str, ProjectFacts]:
-    """The index's answer for every hashed requirement the fix will move, each project asked once.
+    index: SimpleIndex, verifier: RegistryVerifier, findings: Iterable[Finding], rules: frozenset[str]
+) -> dict[Dependency, ProjectFacts]:
+    """What pip's indexes say, with files, about every hashed requirement the fix will move.
 
     The audit read release summaries only; these projects are read again with their files (from
-    the cache when a fix has read them before), since the new hashes are those of the files.
+    the cache when a fix has read them before), since the new hashes are those of the files. Each
+    requirement is looked up on every index pip would ask for it (its own or the configured index,
+    and the extra ones: :meth:`RegistryVerifier.plan`), each (project, index) once, and the answers
+    merged: pip may take the file from any of them, so the hashes of all their files are listed.
     """
-    dependencies = hashed_dependencies(findings, rules)
-    keys = sorted({(dependency.name, dependency.index_url) for dependency in dependencies}, key=str)
+    plans = {dependency: verifier.plan(dependency) for dependency in hashed_dependencies(findings, rules)}
+    keys = sorted({key for plan in plans.values() for key in plan}, key=lambda key: (key[0], key[1] or ""))
     if not keys:
         return {}
     with_files = index.with_files()
     answers = await asyncio.gather(*(with_files.project(name, index_url) for name, index_url in keys))
-    return {facts.name: facts for facts in answers}
+    by_key = dict(zip(keys, answers, strict=True))
+    return {dependency: merge_facts([by_key[key] for key in plan]) for dependency, plan in plans.items()}
 
 
 async def _digests(images: DockerRegistry, keys: Iterable[DigestKey]) -> dict[DigestKey, str | None]:
@@ -171,7 +176,7 @@ async def prepare_fix(settings: Settings, *, rules: frozenset[str], pin_digest: 
         chosen = frozenset(rules)
         notes: list[Skipped] = []
         try:
-            facts = await _hash_facts(index, findings, chosen)
+            facts = await _hash_facts(index, verifier, findings, chosen)
             if pin_digest:
                 requests, skipped = digest_requests(findings, report.dependencies, chosen)
                 digests = await _digests(images, (request.key for request in requests))

@@ -177,11 +177,12 @@ def release_hashes(facts: ProjectFacts) -> dict[str, tuple[str, ...]]:
     return hashes
 
 
-def lookup_from_facts(facts: Mapping[str, ProjectFacts]) -> HashLookup:
-    """A :data:`HashLookup` over facts already fetched, keyed by normalised project name."""
+def lookup_from_facts(facts: Mapping[Dependency, ProjectFacts]) -> HashLookup:
+    """A :data:`HashLookup` over facts already fetched for each requirement (requirements of one
+    project may name different indexes, so the answer is the requirement's own)."""
 
     def lookup(dependency: Dependency) -> Mapping[str, Sequence[str]] | None:
-        project = facts.get(dependency.name)
+        project = facts.get(dependency)
         return release_hashes(project) if project is not None and project.found else None
 
     return lookup

@@ -249,3 +249,43 @@ def test_latest_with_an_extra_index_down_exits_3(cli: Cli, private: FakeRegistry
     assert run.stderr.endswith(
         f"depcheck: error: acme-tools: PyPI ({host(private)}) could not answer: HTTP 503 after 4 attempts\n"
     )
+
+
+# --- fix --hash with an extra index -----------------------------------------------------------------
+
+
+def test_fix_takes_the_new_hashes_from_the_index_that_offers_the_release(
+    cli: Cli, private: FakeRegistry
+) -> None:
+    """A hashed private package moves to 1.2.0 with the sha256 of the extra index's file (the index
+    has no such project), and nothing else in the file changes."""
+    old = "0" * 63 + "1"
+    text = f"--extra-index-url {private.index_url}\nacme-tools==1.0.0 \\\n    --hash=sha256:{old}\n"
+    (cli.cwd / "requirements.txt").write_text(text)
+
+    run = cli("fix", "--upgrade", "--python", "3.12")
+
+    assert run.returncode == 0, run.stderr
+    assert (cli.cwd / "requirements.txt").read_text() == (
+        f"--extra-index-url {private.index_url}\nacme-tools==1.2.0 \\\n    --hash=sha256:{'0' * 63 + '2'}\n"
+    )
+
+
+def test_fix_lists_the_hashes_of_every_index_offering_the_release(cli: Cli, private: FakeRegistry) -> None:
+    """pip may take the file from either index, so both files' hashes are listed."""
+    cli.registry.add_project("acme-tools", page("acme-tools", {"1.2.0": UPLOADED["1.2.0"]}))
+    # The index's own file differs: another sha256 for the same version.
+    index_page = page("acme-tools", {"1.2.0": UPLOADED["1.2.0"]})
+    index_page["files"][0]["hashes"] = {"sha256": "f" * 64}
+    cli.registry.add_project("acme-tools", index_page)
+    (cli.cwd / "requirements.txt").write_text(
+        f"--extra-index-url {private.index_url}\nacme-tools==1.0.0 --hash=sha256:{'0' * 63 + '1'}\n"
+    )
+
+    run = cli("fix", "--upgrade", "--python", "3.12")
+
+    assert run.returncode == 0, run.stderr
+    assert (cli.cwd / "requirements.txt").read_text() == (
+        f"--extra-index-url {private.index_url}\n"
+        f"acme-tools==1.2.0 --hash=sha256:{'0' * 63 + '2'} --hash=sha256:{'f' * 64}\n"
+    )

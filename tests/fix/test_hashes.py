@@ -203,10 +203,13 @@ def test_release_hashes_from_registry_facts_leave_out_incomplete_releases():
     )
 
     assert release_hashes(facts) == {"1.0": (A, B)}
-    lookup = lookup_from_facts({"pkg": facts})
     raw = b"pkg==0.9 --hash=sha256:" + E.encode() + b"\n"
     finding = hashed(raw, "pkg==0.9", "pkg==1.0", (f"sha256:{E}",))
+    other = hashed(b"pkg==0.8 --hash=sha256:" + E.encode() + b"\n", "pkg==0.8", "pkg==1.0", (f"sha256:{E}",))
+    lookup = lookup_from_facts({finding.dependency: facts})
     assert lookup(finding.dependency) == {"1.0": (A, B)}
+    # Another requirement of the project was not looked up: no answer, rather than this one's.
+    assert lookup(other.dependency) is None
 
 
 def test_facts_read_without_files_are_refused_rather_than_read_as_hashless():
