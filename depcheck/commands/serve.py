@@ -32,6 +32,10 @@ variable                             flag                 meaning (default)
                                                           (``--cache-dir``, else the user cache)
 ``DEPCHECK_CACHE_TTL``                                    seconds an answer is fresh (``600``)
 ``DEPCHECK_INDEX_URL``               ``--index-url``      PyPI index (else pip's configuration)
+``DEPCHECK_EXTRA_INDEX_URLS``        ``--extra-index-url`` more indexes to install from, as pip's
+                                                          ``--extra-index-url`` (separated by white
+                                                          space; the option repeats); trusted as
+                                                          the index is
 ``DEPCHECK_DOCKER_HUB_URL``          ``--docker-hub-url`` Docker Hub API base URL
 ``DEPCHECK_CONFIG``                  ``--config``         depcheck configuration applied to every
                                                           audit (severities, disabled rules, ignores)

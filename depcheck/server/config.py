@@ -53,7 +53,9 @@ class ServerConfig:
     reach such addresses. ``cache`` is a folder or a ``redis://`` URL
     (``None``: the default cache folder), ``no_cache`` keeps nothing. ``index_url`` and
     ``docker_hub_url`` are the registries asked when a request names none. ``project`` holds
-    ``--config``'s rule settings (severities, disabled rules, ignores), applied to every audit.
+    ``--config``'s rule settings (severities, disabled rules, ignores), applied to every audit,
+    and the extra indexes (``--extra-index-url``, ``DEPCHECK_EXTRA_INDEX_URLS``, the file's
+    ``extra-index-urls``), asked besides the index as pip asks them.
     """
 
     host: str = DEFAULT_HOST
@@ -174,12 +176,20 @@ def server_config(args: argparse.Namespace, environ: Mapping[str, str] | None = 
             min_age=getattr(args, "min_age", None),
             strategy=getattr(args, "strategy", None),
             index_url=getattr(args, "index_url", None) or env.get("DEPCHECK_INDEX_URL") or None,
+            extra_index_urls=getattr(args, "extra_index_url", None),
             docker_hub_url=getattr(args, "docker_hub_url", None)
             or env.get("DEPCHECK_DOCKER_HUB_URL")
             or None,
         )
     except ConfigError as exc:
         raise UsageError(str(exc)) from exc
+    env_extras = env.get("DEPCHECK_EXTRA_INDEX_URLS", "").split()
+    if env_extras:
+        try:
+            # Added after the file's extra-index-urls and the options', as the options add theirs.
+            project = project.with_overrides(extra_index_urls=env_extras)
+        except ConfigError as exc:
+            raise UsageError(f"DEPCHECK_EXTRA_INDEX_URLS: {exc.reason}") from exc
     return ServerConfig(
         host=host,
         port=port,

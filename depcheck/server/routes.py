@@ -210,7 +210,7 @@ def _fail_on(text: str) -> Severity | None:
 async def _project(request: web.Request, name: str, index_url: str | None) -> ProjectFacts:
     services = request.app[keys.SERVICES]
     try:
-        facts = await services.index(index_url).project(name)
+        facts = await services.lookup_index(index_url).project(name)
     except RegistryError as exc:
         raise registry_failure(exc) from exc
     if not facts.found:

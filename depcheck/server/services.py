@@ -42,6 +42,7 @@ from depcheck.registries.docker_auth import normalise_host
 from depcheck.registries.http import HttpClient
 from depcheck.registries.interface import PackageIndex, ProjectFacts
 from depcheck.registries.redis_cache import RedisCache, RedisCacheError, is_redis_url
+from depcheck.registries.union import UnionIndex
 from depcheck.rules import RULES, check_static
 from depcheck.server.config import ServerConfig
 from depcheck.server.metrics import CountingCache, CountingImages, CountingIndex, ServiceMetrics
@@ -82,14 +83,28 @@ class Services:
     guard: RegistryGuard
     metrics: ServiceMetrics
     index_url: str
+    extra_index_urls: tuple[str, ...] = ()
+    """The operator's extra indexes, asked besides the index (a request's or the default) as pip does."""
 
     def index(self, index_url: str | None = None) -> PackageIndex:
         """The PyPI client for one request: ``index_url`` (already allowed by the guard) or the default."""
         return CountingIndex(_DefaultIndex(self.projects, index_url or self.index_url), self.metrics)
 
+    def lookup_index(self, index_url: str | None = None) -> PackageIndex:
+        """:meth:`index` together with the extra indexes, merged as pip sees them (the lookup routes)."""
+        if not self.extra_index_urls:
+            return self.index(index_url)
+        return UnionIndex(self.index(index_url), self.extra_index_urls, index_url=index_url or self.index_url)
+
     def verifier(self, index_url: str | None = None) -> Verifier:
-        """The verifier for one audit: guarded, over the shared clients."""
-        inner = RegistryVerifier(self.index(index_url), self.images)
+        """The verifier for one audit: guarded, over the shared clients (it plans its own lookups
+        on the extra indexes)."""
+        inner = RegistryVerifier(
+            self.index(index_url),
+            self.images,
+            index_url=index_url or self.index_url or None,
+            extra_index_urls=self.extra_index_urls,
+        )
         return GuardedVerifier(inner, self.guard)
 
     def finished(self) -> None:
@@ -152,8 +167,9 @@ async def open_services(
             images,
         ):
             index_url = index.index_url or ""
-            # The operator's registries are asked as configured; a client may name the index too.
-            guard.trust(index_url, index=True)
+            extra_index_urls = settings.extra_index_urls
+            # The operator's registries are asked as configured; a client may name the indexes too.
+            guard.trust(index_url, *extra_index_urls, index=True)
             guard.trust(images.hub_url, *images.endpoints.values())
             metrics.count_upstream_requests(lambda: index.http.requests_sent)
             # Decoded answers are kept a minute at most, and not at all without a cache.
@@ -166,6 +182,7 @@ async def open_services(
                 guard=guard,
                 metrics=metrics,
                 index_url=index_url,
+                extra_index_urls=extra_index_urls,
             )
     finally:
         cache.close()

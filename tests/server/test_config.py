@@ -74,6 +74,33 @@ def test_environment_variables(tmp_path: Path) -> None:
     assert config.index_url == "https://index.example/simple"
 
 
+def test_extra_indexes_from_the_configuration_the_environment_and_flags(tmp_path: Path) -> None:
+    config_file = tmp_path / "depcheck.toml"
+    config_file.write_text('extra-index-urls = ["https://file.example/simple"]\n', encoding="utf-8")
+    environ = {"DEPCHECK_EXTRA_INDEX_URLS": "https://env-a.example/simple  https://env-b.example/simple"}
+    config = server_config(
+        args(config=str(config_file), extra_index_url=["https://flag.example/simple"]), environ
+    )
+    assert config.project.extra_index_urls == (
+        "https://file.example/simple",
+        "https://flag.example/simple",
+        "https://env-a.example/simple",
+        "https://env-b.example/simple",
+    )
+    assert server_config(args(), {}).project.extra_index_urls == ()
+
+
+def test_a_bad_extra_index_is_a_usage_error_naming_the_option() -> None:
+    with pytest.raises(
+        UsageError, match=r'^DEPCHECK_EXTRA_INDEX_URLS: expected an http, https or file URL, got "not-a-url"$'
+    ):
+        server_config(args(), {"DEPCHECK_EXTRA_INDEX_URLS": "https://ok.example/simple not-a-url"})
+    with pytest.raises(
+        UsageError, match=r"^command line: --extra-index-url: expected an http, https or file URL"
+    ):
+        server_config(args(extra_index_url=["ftp://x"]), {})
+
+
 def test_flags_win_over_the_environment() -> None:
     environ = {"DEPCHECK_PORT": "9000", "DEPCHECK_HOST": "0.0.0.0", "DEPCHECK_CACHE": "/var/cache/a"}
     config = server_config(args(port=7000, host="::1", cache="/tmp/b"), environ)

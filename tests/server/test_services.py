@@ -12,12 +12,14 @@ never connected to, so they can be any internal address.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
+from depcheck.config import Config
 from depcheck.server import security
 from depcheck.testing.fake_docker import docker_options
 from depcheck.testing.fake_registry import FakeRegistry, default_installers
@@ -293,3 +295,48 @@ async def test_an_extra_index_named_in_a_file_is_asked_only_when_allowed(
     assert report["dependencies"][0]["resolved"] == "0.28.1"
     assert [request.path for request in elsewhere.requests] == ["/simple/httpx/"]
     assert [request.path for request in registry.requests] == ["/simple/httpx/"]
+
+
+def _private_page() -> dict[str, Any]:
+    """``acme-tools`` 1.2.0, one wheel: a project only the operator's extra index serves."""
+    return {
+        "meta": {"api-version": "1.1"},
+        "name": "acme-tools",
+        "versions": ["1.2.0"],
+        "files": [
+            {
+                "filename": "acme_tools-1.2.0-py3-none-any.whl",
+                "url": "../../packages/acme_tools-1.2.0-py3-none-any.whl",
+                "hashes": {"sha256": "0" * 63 + "2"},
+                "upload-time": "2025-03-01T09:00:00.000000Z",
+                "yanked": False,
+            }
+        ],
+    }
+
+
+async def test_the_operators_extra_index_is_asked_besides_the_index(
+    service: Service, registry: FakeRegistry, tmp_path: Path
+) -> None:
+    """Configured with --extra-index-url (here on loopback: the operator's indexes are trusted), the
+    service verifies a private package as pip would install it, and answers for it."""
+    private = FakeRegistry(cassettes=tmp_path / "no-cassettes")
+    private.add_project("acme-tools", _private_page())
+    async with private:
+        client = await service(project=Config().with_overrides(extra_index_urls=[private.index_url]))
+        files = {"requirements.txt": "acme-tools==1.2.0\nhttpx==0.28.1\n"}
+        code, report = await audit(client, files)
+        assert (code, findings(report)) == ("0", [])
+        assert [d["resolved"] for d in report["dependencies"]] == ["1.2.0", "0.28.1"]
+        latest = await client.get("/v1/pypi/acme-tools/latest")
+        assert latest.status == 200
+        assert (await latest.json())["version"] == "1.2.0"
+    assert private.count("/simple/acme-tools/") == 1
+    assert registry.count("/simple/acme-tools/") == 1
+
+
+async def test_without_the_extra_index_the_private_package_is_unknown(service: Service) -> None:
+    client = await service()
+    code, report = await audit(client, {"requirements.txt": "acme-tools==1.2.0\n"})
+    assert code == "1"
+    assert [rule for rule, _ in findings(report)] == ["unknown-package"]
