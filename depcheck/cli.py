@@ -42,6 +42,13 @@ def _add_registry_options(parser: argparse.ArgumentParser) -> None:
         help="another index to install from, as pip's option (repeatable; default: pip's configuration)",
     )
     group.add_argument(
+        "--find-links",
+        action="append",
+        metavar="DIR|URL",
+        help="a folder or page of distributions to install from, as pip's option (repeatable; "
+        "default: pip's configuration)",
+    )
+    group.add_argument(
         "--docker-hub-url", metavar="URL", help="Docker Hub API base URL (also DEPCHECK_DOCKER_HUB_URL)"
     )
     group.add_argument("--offline", action="store_true", help="answer from the cache only")

@@ -189,6 +189,7 @@ class Dependency:
     hashes: tuple[str, ...] = ()
     index_url: str | None = None
     extra_index_urls: tuple[str, ...] = ()
+    find_links: tuple[str, ...] = ()
     # Docker
     registry: str | None = None
     repository: str | None = None

@@ -12,7 +12,9 @@ index and each extra index. pip installs from the union of them, so their answer
 primary's and extras' own answers are compared for ``index-confusion``. If any of those indexes
 could not answer, the dependency gets ``registry-error`` naming it, never a verdict worked out
 from the indexes that did answer: a private index that is down must not make its packages look
-invented.
+invented. pip's ``--find-links`` locations (the run's, and a requirements file's ``-f`` lines) are
+asked and merged the same way (:mod:`depcheck.registries.find_links`); being no index, they take
+no part in ``index-confusion``.
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from depcheck.audit import Verification, Verifier
 from depcheck.model import Dependency, Ecosystem, Finding, Role
@@ -40,13 +43,26 @@ from depcheck.rules.indexes import check_index_confusion
 from depcheck.rules.pypi import check_pypi
 from depcheck.sources.names import is_compose, is_dockerfile, is_pyproject
 
+if TYPE_CHECKING:
+    from depcheck.registries.find_links import FindLinksReader
+
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
-PypiKey = tuple[str, str | None]
-"""A project on one index (``None``: the configured index)."""
+
+
+@dataclass(frozen=True)
+class FindLinksAt:
+    """A find-links location, as a lookup source (distinct from any index URL)."""
+
+    location: str
+
+
+PypiKey = tuple[str, str | FindLinksAt | None]
+"""A project on one index (``None``: the configured index) or in one find-links location."""
 PypiPlan = tuple[PypiKey, ...]
-"""Every lookup one PyPI dependency needs: its own index first, then each extra index."""
+"""Every lookup one PyPI dependency needs: its own index first, then each extra index, then each
+find-links location."""
 ImageKey = tuple[str | None, str]
 
 
@@ -167,12 +183,21 @@ async def _settle(
     return dict(zip(keys, values, strict=True))
 
 
+def _key_order(key: PypiKey) -> tuple[str, int, str]:
+    name, source = key
+    if isinstance(source, FindLinksAt):
+        return (name, 1, source.location)
+    return (name, 0, source or "")
+
+
 class RegistryVerifier(Verifier):
     """The verifier over a package index and an image registry client.
 
     ``extra_index_urls`` are the run's configured extra indexes (``--extra-index-url``, the
     configuration's ``extra-index-urls``, pip's own); ``index_url`` the configured index's URL
-    when known, so that an extra index naming it is not asked a second time. ``project_python``
+    when known, so that an extra index naming it is not asked a second time. ``find_links`` are
+    the run's find-links locations (``--find-links``, pip's own), read by ``links`` (which also
+    reads those a requirements file names; without it, a plan naming one fails). ``project_python``
     finds the Python of a project that was not audited itself (see :func:`requires_python_by_file`).
     """
 
@@ -184,6 +209,8 @@ class RegistryVerifier(Verifier):
         *,
         index_url: str | None = None,
         extra_index_urls: Sequence[str] = (),
+        find_links: Sequence[str] = (),
+        links: FindLinksReader | None = None,
         project_python: ProjectPythonLookup | None = None,
     ) -> None:
         self.index = index
@@ -191,23 +218,44 @@ class RegistryVerifier(Verifier):
         self.progress = progress
         self.index_url = index_url
         self.extra_index_urls = tuple(extra_index_urls)
+        self.find_links = tuple(find_links)
+        self.links = links
         self.project_python = project_python
 
     def plan(self, dependency: Dependency) -> PypiPlan:
-        """The lookups a PyPI ``dependency`` needs, its own index first."""
+        """The lookups a PyPI ``dependency`` needs, its own index first, find-links locations last.
+
+        The run's find-links locations (``find_links``) and those of the dependency's file both
+        apply, as pip adds a file's ``-f`` lines to its own.
+        """
         primary, extras = indexes_for(dependency, self.extra_index_urls, self.index_url)
         # The configured index is asked as ``None``, as before extra indexes existed, so that a
         # dependency with no index of its own shares its lookup with every other such dependency.
         if primary is not None and self.index_url is not None and same_index(primary, self.index_url):
             primary = None
-        return ((dependency.name, primary), *((dependency.name, url) for url in extras))
+        locations = dict.fromkeys((*self.find_links, *dependency.find_links))
+        return (
+            (dependency.name, primary),
+            *((dependency.name, url) for url in extras),
+            *((dependency.name, FindLinksAt(location)) for location in locations),
+        )
+
+    async def lookup(self, key: PypiKey, index: PackageIndex | None = None) -> ProjectFacts:
+        """The answer for one key of a plan: from ``index`` (default: this verifier's) for an index,
+        from the find-links reader for a find-links location."""
+        name, source = key
+        if isinstance(source, FindLinksAt):
+            if self.links is None:
+                raise RegistryError(
+                    f"--find-links {source.location}", "find-links locations are not read here"
+                )
+            return await self.links.project(name, source.location)
+        return await (index or self.index).project(name, source)
 
     async def verify(self, dependencies: Sequence[Dependency], policy: Policy) -> Verification:
         to_check = [dependency for dependency in dependencies if needs_lookup(dependency)]
         plans = {d: self.plan(d) for d in to_check if d.ecosystem is Ecosystem.PYPI}
-        pypi_keys: list[PypiKey] = sorted(
-            {key for plan in plans.values() for key in plan}, key=lambda key: (key[0], key[1] or "")
-        )
+        pypi_keys: list[PypiKey] = sorted({key for plan in plans.values() for key in plan}, key=_key_order)
         image_keys: list[ImageKey] = sorted(
             {(d.registry, d.repository or "") for d in to_check if d.ecosystem is Ecosystem.DOCKER},
             key=lambda key: (key[0] or "", key[1]),
@@ -215,7 +263,7 @@ class RegistryVerifier(Verifier):
         logger.info("looking up %d PyPI projects and %d image repositories", len(pypi_keys), len(image_keys))
 
         async def project(key: PypiKey) -> ProjectFacts:
-            return await self.index.project(key[0], key[1])
+            return await self.lookup(key)
 
         async def image(key: ImageKey) -> ImageFacts:
             return await self.images.image(key[0], key[1])
@@ -267,7 +315,13 @@ class RegistryVerifier(Verifier):
                 pypi = check_pypi(
                     dependency, merged[plan], policy, python_by_file.get(dependency.location.file)
                 )
-                confusion = check_index_confusion(dependency, facts[0], facts[1:])
+                # Find-links locations are no index: they take no part in index confusion.
+                indexes = [
+                    answer
+                    for key, answer in zip(plan, facts, strict=True)
+                    if not isinstance(key[1], FindLinksAt)
+                ]
+                confusion = check_index_confusion(dependency, indexes[0], indexes[1:])
                 findings[dependency] = pypi.findings if confusion is None else (*pypi.findings, confusion)
                 resolved[dependency] = pypi.resolved
                 continue

@@ -128,6 +128,18 @@ class Settings:
             urls = (*urls, *pip_extra_index_urls())
         return tuple(dict.fromkeys(urls))
 
+    @functools.cached_property
+    def find_links(self) -> tuple[str, ...]:
+        """The find-links locations pip would read: ``--find-links``, then pip's own
+        (``$PIP_FIND_LINKS``, else ``find-links`` in its config files) when depcheck is not told
+        which index to use, as for :attr:`extra_index_urls`."""
+        locations: tuple[str, ...] = tuple(getattr(self.args, "find_links", None) or ())
+        if self.config.index_url is None:
+            from depcheck.registries.config import pip_find_links
+
+            locations = (*locations, *pip_find_links())
+        return tuple(dict.fromkeys(locations))
+
     def post_process(self, report: Report) -> Report:
         """Configuration and ignores, then ``--changed-since``, then the baseline."""
         dependencies = [checked.dependency for checked in report.dependencies]
@@ -289,6 +301,7 @@ async def open_verifier(settings: Settings) -> AsyncIterator[RegistryVerifier]:
     not with ``-q``).
     """
     from depcheck.formats.progress import LookupProgress
+    from depcheck.registries.find_links import FindLinksReader
     from depcheck.verify import RegistryVerifier
 
     quiet = bool(getattr(settings.args, "quiet", False))
@@ -300,6 +313,8 @@ async def open_verifier(settings: Settings) -> AsyncIterator[RegistryVerifier]:
                 progress=progress,
                 index_url=index.index_url,
                 extra_index_urls=settings.extra_index_urls,
+                find_links=settings.find_links,
+                links=FindLinksReader(index.http, index.cache, cwd=Path.cwd()),
                 project_python=disk_project_python(Path.cwd()),
             )
 

@@ -46,6 +46,7 @@ from depcheck.fix.snapshot import SnapshotReader
 from depcheck.model import Dependency, Finding
 from depcheck.registries.cache import strip_credentials
 from depcheck.registries.docker import DockerRegistry
+from depcheck.registries.find_links import FindLinksReader
 from depcheck.registries.interface import ProjectFacts, RegistryError
 from depcheck.registries.merge import merge_facts
 from depcheck.registries.pypi import SimpleIndex
@@ -123,11 +124,11 @@ async def _hash_facts(
     merged: pip may take the file from any of them, so the hashes of all their files are listed.
     """
     plans = {dependency: verifier.plan(dependency) for dependency in hashed_dependencies(findings, rules)}
-    keys = sorted({key for plan in plans.values() for key in plan}, key=lambda key: (key[0], key[1] or ""))
+    keys = sorted({key for plan in plans.values() for key in plan}, key=str)
     if not keys:
         return {}
     with_files = index.with_files()
-    answers = await asyncio.gather(*(with_files.project(name, index_url) for name, index_url in keys))
+    answers = await asyncio.gather(*(verifier.lookup(key, with_files) for key in keys))
     by_key = dict(zip(keys, answers, strict=True))
     return {dependency: merge_facts([by_key[key] for key in plan]) for dependency, plan in plans.items()}
 
@@ -159,6 +160,8 @@ async def prepare_fix(settings: Settings, *, rules: frozenset[str], pin_digest: 
             images,
             index_url=index.index_url,
             extra_index_urls=settings.extra_index_urls,
+            find_links=settings.find_links,
+            links=FindLinksReader(index.http, index.cache, cwd=Path.cwd()),
             project_python=disk_project_python(Path.cwd()),
         )
         report = await run_audit(settings.options, verifier, reader=snapshot)

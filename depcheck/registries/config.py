@@ -141,6 +141,14 @@ def pip_extra_index_urls(environ: Mapping[str, str] | None = None) -> tuple[str,
     return tuple(dict.fromkeys(value.split())) if value else ()
 
 
+def pip_find_links(environ: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """The find-links locations pip is configured with (``$PIP_FIND_LINKS``, then its config files),
+    separated by whitespace as the extra indexes are."""
+    env = os.environ if environ is None else environ
+    value = _pip_setting("find-links", "PIP_FIND_LINKS", env)
+    return tuple(dict.fromkeys(value.split())) if value else ()
+
+
 def pip_builtin_index_url() -> str:
     """The index compiled into the installed pip (its ``PyPI.simple_url``)."""
     try:

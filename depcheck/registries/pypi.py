@@ -189,17 +189,25 @@ def releases_from_page(page: ProjectPage) -> dict[str, Release]:
     A version is keyed as the index writes it: its spelling in the PEP 700 ``versions`` list when
     there is one, else the first file's. Files whose version cannot be read are skipped.
     """
+    return releases_from_packages(page.project, page.packages, page.versions or ())
+
+
+def releases_from_packages(
+    project: str, packages: Iterable[DistributionPackage], versions: Iterable[str] = ()
+) -> dict[str, Release]:
+    """:func:`releases_from_page` for ``packages`` of ``project`` from anywhere (a find-links page),
+    ``versions`` spelling the releases as a PEP 700 list does."""
     spelled: dict[Version, str] = {}
-    for text in page.versions or ():
+    for text in versions:
         try:
             spelled.setdefault(Version(text), text)
         except InvalidVersion:
-            logger.debug("%s: skipping version %r listed by the index: not PEP 440", page.project, text)
+            logger.debug("%s: skipping version %r listed by the index: not PEP 440", project, text)
     grouped: dict[Version, list[ReleaseFile]] = {}
     parsed: dict[str, Version | None] = {}  # many files share one version string; parse it once
-    for package in page.packages:
+    for package in packages:
         if package.version is None:
-            logger.debug("%s: skipping %s: no version in the file name", page.project, package.filename)
+            logger.debug("%s: skipping %s: no version in the file name", project, package.filename)
             continue
         if package.version not in parsed:
             try:
@@ -209,7 +217,7 @@ def releases_from_page(page: ProjectPage) -> dict[str, Release]:
         version = parsed[package.version]
         if version is None:
             logger.debug(
-                "%s: skipping %s: version %r is not PEP 440", page.project, package.filename, package.version
+                "%s: skipping %s: version %r is not PEP 440", project, package.filename, package.version
             )
             continue
         spelled.setdefault(version, package.version)

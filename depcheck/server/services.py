@@ -39,6 +39,7 @@ from depcheck.model import Dependency, Ecosystem, Finding
 from depcheck.policy import Policy
 from depcheck.registries.cache import DiskCache, NullCache, ResponseCache
 from depcheck.registries.docker_auth import normalise_host
+from depcheck.registries.find_links import FindLinksReader
 from depcheck.registries.http import HttpClient
 from depcheck.registries.interface import PackageIndex, ProjectFacts
 from depcheck.registries.redis_cache import RedisCache, RedisCacheError, is_redis_url
@@ -104,6 +105,8 @@ class Services:
             self.images,
             index_url=index_url or self.index_url or None,
             extra_index_urls=self.extra_index_urls,
+            # Only pages a file names and the guard allowed (no folder: the server's disk is not read).
+            links=FindLinksReader(self.http, self.cache),
         )
         return GuardedVerifier(inner, self.guard)
 
@@ -200,12 +203,14 @@ def not_allowed(dependency: Dependency, error: RegistryNotAllowed) -> Finding:
 
 def _client_registries(dependency: Dependency) -> tuple[tuple[str, str], ...]:
     """``("url", index)`` for each index ``dependency`` names (its ``--index-url`` and, since pip
-    asks them too, its file's ``--extra-index-url`` lines), or ``("image", host)`` for an image on
-    a registry other than Docker Hub; empty when it names none."""
+    asks them too, its file's ``--extra-index-url`` and ``--find-links`` lines: a find-links folder
+    is refused, as no URL), or ``("image", host)`` for an image on a registry other than Docker
+    Hub; empty when it names none."""
     if not needs_lookup(dependency):
         return ()
     if dependency.ecosystem is Ecosystem.PYPI:
-        return tuple(("url", url) for url in (dependency.index_url, *dependency.extra_index_urls) if url)
+        named = (dependency.index_url, *dependency.extra_index_urls, *dependency.find_links)
+        return tuple(("url", url) for url in named if url)
     if dependency.registry is None or normalise_host(dependency.registry) == "docker.io":
         return ()
     return (("image", dependency.registry),)

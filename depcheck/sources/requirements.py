@@ -28,7 +28,7 @@ import logging
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import NamedTuple
 
 from packaging.markers import InvalidMarker, Marker
@@ -46,7 +46,7 @@ from depcheck.model import Dependency, Ecosystem, FileKind, Finding, Location, P
 from depcheck.rules import invalid, unresolved_at
 from depcheck.sources.document import Document
 from depcheck.sources.ignores import parse_ignore_comment
-from depcheck.sources.interface import FileReadError, ParseContext, Source
+from depcheck.sources.interface import FileReadError, LocalFileReader, ParseContext, Source
 from depcheck.sources.names import is_requirements
 from depcheck.sources.pep508 import marker_start
 
@@ -108,7 +108,7 @@ _FILE_OPTIONS: dict[str, tuple[str, bool]] = {
     "--constraint": ("constraint", True),
     "--requirement": ("requirement", True),
     "--editable": ("editable", True),
-    "--find-links": ("", True),
+    "--find-links": ("find-links", True),
     "--no-binary": ("", True),
     "--only-binary": ("", True),
     "--prefer-binary": ("", False),
@@ -348,6 +348,7 @@ class _Options:
     editables: list[tuple[str, int]] = field(default_factory=list)
     index_url: tuple[str, int] | None = None
     extra_index_urls: list[tuple[str, int]] = field(default_factory=list)
+    find_links: list[tuple[str, int]] = field(default_factory=list)
     hashes: list[tuple[str, int]] = field(default_factory=list)
     leftovers: list[tuple[str, int]] = field(default_factory=list)
     errors: list[tuple[str, int]] = field(default_factory=list)
@@ -429,6 +430,8 @@ def _record(options: _Options, action: str, written: str, value: str, at: int) -
         options.index_url = (value, at)
     elif action == "extra-index-url":
         options.extra_index_urls.append((value, at))
+    elif action == "find-links":
+        options.find_links.append((value, at))
     elif action == "hash":
         algorithm, colon, digest = value.partition(":")
         if not colon:
@@ -776,6 +779,7 @@ class _Walker:
         self.files: list[str] = []
         self.index_url: str | None = None
         self.extra_index_urls: tuple[str, ...] = ()
+        self.find_links: tuple[str, ...] = ()
         self._seen: set[tuple[str, bool]] = set()
 
     def result(self) -> ParseResult:
@@ -784,11 +788,16 @@ class _Walker:
         Each dependency was built with the index options known when it was read (usually the
         final ones: they tend to open the file); only those read before a change are rebuilt.
         """
-        final = (self.index_url, self.extra_index_urls)
+        final = (self.index_url, self.extra_index_urls, self.find_links)
         dependencies = [
             dependency
-            if (dependency.index_url, dependency.extra_index_urls) == final
-            else replace(dependency, index_url=self.index_url, extra_index_urls=self.extra_index_urls)
+            if (dependency.index_url, dependency.extra_index_urls, dependency.find_links) == final
+            else replace(
+                dependency,
+                index_url=self.index_url,
+                extra_index_urls=self.extra_index_urls,
+                find_links=self.find_links,
+            )
             for dependency in self.dependencies
         ]
         return ParseResult(
@@ -942,16 +951,30 @@ class _Walker:
             value, at = options.constraints[0]
             self.include(document, path, value, line.offset(at), constraint=True, chain=chain)
         else:
-            self._index_options(document, line, options)
+            self._index_options(document, path, line, options)
 
-    def _index_options(self, document: Document, line: _Line, options: _Options) -> None:
-        """pip's ``handle_option_line``: ``--index-url`` replaces every index so far, extras add to it."""
+    def _index_options(self, document: Document, path: PurePath, line: _Line, options: _Options) -> None:
+        """pip's ``handle_option_line``: ``--index-url`` replaces every index so far, extras add to
+        it, and ``--find-links`` adds a location (a relative path that exists next to the file is
+        taken from there, else it stays relative to where pip runs)."""
         if options.index_url is not None:
             value, at = options.index_url
             self.index_url = self._index_value(document, line, "--index-url", value, at)
             self.extra_index_urls = ()
         for value, at in options.extra_index_urls:
             self.add_extra_index(self._index_value(document, line, "--extra-index-url", value, at))
+        for value, at in options.find_links:
+            location = self._find_links_location(
+                path, self._index_value(document, line, "--find-links", value, at)
+            )
+            if location not in self.find_links:
+                self.find_links = (*self.find_links, location)
+
+    def _find_links_location(self, path: PurePath, value: str) -> str:
+        if "://" in value or value.startswith("file:") or not isinstance(self.reader, LocalFileReader):
+            return value
+        beside = Path(self.reader.resolve(path, value))
+        return str(beside) if beside.exists() else value
 
     def add_extra_index(self, url: str) -> None:
         if url not in self.extra_index_urls:
@@ -1030,6 +1053,7 @@ class _Walker:
                 hashes=hashes,
                 index_url=self.index_url,
                 extra_index_urls=self.extra_index_urls,
+                find_links=self.find_links,
                 unresolved=unresolved,
                 ignored_rules=ignored,
             )
@@ -1108,6 +1132,7 @@ class _Walker:
                 editable=True,
                 index_url=self.index_url,
                 extra_index_urls=self.extra_index_urls,
+                find_links=self.find_links,
                 unresolved=unresolved,
                 ignored_rules=ignored,
             )

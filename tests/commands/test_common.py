@@ -1,4 +1,4 @@
-"""The settings every command shares: which extra indexes a run asks."""
+"""The settings every command shares: which extra indexes and find-links locations a run asks."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
     monkeypatch.delenv("PIP_INDEX_URL", raising=False)
     monkeypatch.delenv("PIP_EXTRA_INDEX_URL", raising=False)
+    monkeypatch.delenv("PIP_FIND_LINKS", raising=False)
     (tmp_path / ".git").mkdir()
     return tmp_path
 
@@ -61,3 +62,18 @@ def test_a_run_told_the_index_sets_pips_extra_indexes_aside(
     assert settings("--index-url", "https://mirror.example/simple").extra_index_urls == ()
     (project / "depcheck.toml").write_text('index-url = "https://mirror.example/simple"\n')
     assert settings().extra_index_urls == ()
+
+
+def test_find_links_from_the_option_then_pips_when_no_index_is_told(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PIP_FIND_LINKS", "/opt/wheels https://wheels.example/links.html")
+
+    assert settings("--find-links", "./wheels", "--find-links", "/opt/wheels").find_links == (
+        "./wheels",
+        "/opt/wheels",
+        "https://wheels.example/links.html",
+    )
+    # Told the index, a run is told the whole list: pip's own find-links are set aside too.
+    assert settings("--index-url", "https://mirror.example/simple").find_links == ()
+    assert settings("--index-url", "https://mirror.example/simple", "--find-links", "w").find_links == ("w",)

@@ -14,6 +14,7 @@ from depcheck.registries.config import (
     pip_builtin_index_url,
     pip_config_files,
     pip_extra_index_urls,
+    pip_find_links,
     pip_index_url,
 )
 
@@ -164,3 +165,12 @@ def test_no_extra_index_configured(tmp_path: Path) -> None:
     write(tmp_path / "home/.config/pip/pip.conf", "[global]\nindex-url = https://user.example/simple\n")
     assert pip_extra_index_urls(isolated_env(tmp_path)) == ()
     assert pip_extra_index_urls(isolated_env(tmp_path, PIP_CONFIG_FILE=os.devnull)) == ()
+
+
+def test_pip_find_links_from_the_environment_else_the_config_files(tmp_path: Path) -> None:
+    write(tmp_path / "home/.config/pip/pip.conf", "[global]\nfind-links =\n    /opt/wheels\n    /srv/more\n")
+    assert pip_find_links(isolated_env(tmp_path)) == ("/opt/wheels", "/srv/more")
+    assert pip_find_links(isolated_env(tmp_path, PIP_FIND_LINKS="https://w.example/ /opt/wheels")) == (
+        "https://w.example/",
+        "/opt/wheels",
+    )

@@ -340,3 +340,29 @@ async def test_without_the_extra_index_the_private_package_is_unknown(service: S
     code, report = await audit(client, {"requirements.txt": "acme-tools==1.2.0\n"})
     assert code == "1"
     assert [rule for rule, _ in findings(report)] == ["unknown-package"]
+
+
+async def test_a_find_links_folder_in_a_file_is_never_read_and_a_page_only_when_allowed(
+    service: Service, elsewhere: FakeRegistry, registry: FakeRegistry
+) -> None:
+    client = await service()
+    folder = {"requirements.txt": "-f /etc\nhttpx==0.28.1\n"}
+    code, report = await audit(client, folder)
+    assert code == "0"
+    assert findings(report) == [
+        (
+            "unresolved",
+            "httpx was not verified: this service does not ask /etc: only http and https registry URLs are accepted",
+        )
+    ]
+    page = f"{local(elsewhere)}/links/"
+    code, report = await audit(client, {"requirements.txt": f"-f {page}\nhttpx==0.28.1\n"})
+    assert code == "0"
+    assert findings(report) == [
+        (
+            "unresolved",
+            f"httpx was not verified: this service does not ask {page}: "
+            "not on this service's list of allowed registries",
+        )
+    ]
+    assert (elsewhere.requests, registry.requests) == ([], [])
