@@ -189,14 +189,19 @@ def releases_from_page(page: ProjectPage) -> dict[str, Release]:
     A version is keyed as the index writes it: its spelling in the PEP 700 ``versions`` list when
     there is one, else the first file's. Files whose version cannot be read are skipped.
     """
-    return releases_from_packages(page.project, page.packages, page.versions or ())
+    return releases_from_files(
+        page.project,
+        ((package.version, _file(package)) for package in page.packages),
+        page.versions or (),
+    )
 
 
-def releases_from_packages(
-    project: str, packages: Iterable[DistributionPackage], versions: Iterable[str] = ()
+def releases_from_files(
+    project: str, files: Iterable[tuple[str | None, ReleaseFile]], versions: Iterable[str] = ()
 ) -> dict[str, Release]:
-    """:func:`releases_from_page` for ``packages`` of ``project`` from anywhere (a find-links page),
-    ``versions`` spelling the releases as a PEP 700 list does."""
+    """:func:`releases_from_page` for files of ``project`` from anywhere (a find-links location),
+    each with the version its name carries (``None``: none), ``versions`` spelling the releases as
+    a PEP 700 list does."""
     spelled: dict[Version, str] = {}
     for text in versions:
         try:
@@ -205,23 +210,21 @@ def releases_from_packages(
             logger.debug("%s: skipping version %r listed by the index: not PEP 440", project, text)
     grouped: dict[Version, list[ReleaseFile]] = {}
     parsed: dict[str, Version | None] = {}  # many files share one version string; parse it once
-    for package in packages:
-        if package.version is None:
-            logger.debug("%s: skipping %s: no version in the file name", project, package.filename)
+    for written, file in files:
+        if written is None:
+            logger.debug("%s: skipping %s: no version in the file name", project, file.filename)
             continue
-        if package.version not in parsed:
+        if written not in parsed:
             try:
-                parsed[package.version] = Version(package.version)
+                parsed[written] = Version(written)
             except InvalidVersion:
-                parsed[package.version] = None
-        version = parsed[package.version]
+                parsed[written] = None
+        version = parsed[written]
         if version is None:
-            logger.debug(
-                "%s: skipping %s: version %r is not PEP 440", project, package.filename, package.version
-            )
+            logger.debug("%s: skipping %s: version %r is not PEP 440", project, file.filename, written)
             continue
-        spelled.setdefault(version, package.version)
-        grouped.setdefault(version, []).append(_file(package))
+        spelled.setdefault(version, written)
+        grouped.setdefault(version, []).append(file)
     return {spelled[version]: _release(spelled[version], files) for version, files in sorted(grouped.items())}
 
 

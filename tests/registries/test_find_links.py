@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from aiohttp import web
 
-from depcheck.registries.find_links import FindLinksReader
+from depcheck.registries.find_links import FindLinksReader, version_for
 from depcheck.registries.http import HttpClient
 from depcheck.registries.interface import RegistryError, RegistryUnavailable
 from depcheck.testing import FakeRegistry
@@ -134,3 +136,47 @@ async def test_a_page_answering_404_is_skipped_and_one_failing_is_a_registry_err
             await FindLinksReader(http).project("acme-tools", f"{registry.url}/broken/")
         assert raised.value.registry == f"--find-links {registry.url}/broken/"
         assert raised.value.reason == "HTTP 503 after 2 attempts"
+
+
+@pytest.mark.parametrize(
+    ("filename", "project", "version"),
+    [
+        ("Foo_Bar-1.0-py3-none-any.whl", "foo-bar", "1.0"),
+        ("foo_bar-1.0-1-py3-none-any.whl", "foo-bar", "1.0"),
+        ("foo_bar-1.0-py3-none-any.whl", "foo", None),
+        ("foo-bar-1.0.tar.gz", "foo-bar", "1.0"),
+        ("Foo.Bar-2.0.ZIP", "foo-bar", "2.0"),
+        # pip's first dash whose prefix is the name: the rest is no PEP 440 version, and is skipped later.
+        ("foo-bar-1.0.tar.gz", "foo", "bar-1.0"),
+        ("foo-1.0.exe", "foo", None),
+        ("foo-.tar.gz", "foo", None),
+        ("README.txt", "readme", None),
+    ],
+)
+def test_a_file_belongs_to_a_project_as_pip_decides_it(
+    filename: str, project: str, version: str | None
+) -> None:
+    assert version_for(filename, project) == version
+
+
+def test_reading_a_location_imports_no_pypi_simple(tmp_path: Path) -> None:
+    """pypi-simple takes 0.65 s to import; a run with a find-links location configured must not pay it."""
+    wheelhouse(tmp_path / "wheels")
+    (tmp_path / "links.html").write_text(PAGE, encoding="utf-8")
+    script = (
+        "import asyncio, sys\n"
+        "from depcheck.registries.find_links import FindLinksReader\n"
+        "from depcheck.registries.http import HttpClient\n"
+        "async def main():\n"
+        "    async with HttpClient() as http:\n"
+        "        reader = FindLinksReader(http)\n"
+        f"        folder = await reader.project('acme-tools', {str(tmp_path / 'wheels')!r})\n"
+        f"        page = await reader.project('acme-tools', {str(tmp_path / 'links.html')!r})\n"
+        "        print(sorted(folder.releases), sorted(page.releases))\n"
+        "asyncio.run(main())\n"
+        "print('pypi_simple' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert result.stdout == "['1.0.0', '1.2.0'] ['1.0.0', '1.2.0']\nFalse\n"
