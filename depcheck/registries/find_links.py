@@ -11,9 +11,8 @@ and pip takes every file whose name is the project's as a candidate, beside thos
 
 A file belongs to the project when its name does, as pip decides it: a wheel by the name before
 its first dash, any other archive by a dash after which the rest is the version
-(``_find_name_version_sep``), names compared normalised. The page is read with the standard
-library's HTML parser: pypi-simple, which reads index pages, takes 0.65 s to import, and a
-find-links location is read on every run that has one configured.
+(``_find_name_version_sep``), names compared normalised. Pages are read by
+:mod:`depcheck.registries.pep503`.
 
 A location that does not exist, or a page that answers 404, is skipped with a warning, as pip
 skips it ("Location ... is ignored"): a project only it would have offered then reads as unknown,
@@ -33,15 +32,13 @@ import asyncio
 import logging
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urljoin, urlsplit
 
 from packaging.utils import canonicalize_name
 
 from depcheck.registries.interface import ProjectFacts, RegistryError, ReleaseFile
+from depcheck.registries.pep503 import FileLink, read_page
 
 if TYPE_CHECKING:
     from depcheck.registries.cache import ResponseCache
@@ -63,26 +60,6 @@ def shown(location: str) -> str:
     return f"--find-links {location}"
 
 
-@dataclass(frozen=True)
-class FileLink:
-    """One distribution file a location offers: its URL and what the link says about it."""
-
-    url: str
-    requires_python: str | None = None
-    yanked: bool = False
-    yanked_reason: str | None = None
-
-    @property
-    def filename(self) -> str:
-        """The URL's last segment, percent-decoded: how pip names a candidate (not by the link's text)."""
-        return unquote(urlsplit(self.url).path.rsplit("/", 1)[-1])
-
-    @property
-    def sha256(self) -> str | None:
-        name, _, value = urlsplit(self.url).fragment.partition("=")
-        return value.lower() if name == "sha256" and value else None
-
-
 def version_for(filename: str, project: str) -> str | None:
     """The version ``filename`` carries when it is a distribution of ``project`` (normalised), else ``None``."""
     if filename.endswith(".whl"):
@@ -100,44 +77,6 @@ def version_for(filename: str, project: str) -> str | None:
         if character == "-" and canonicalize_name(stem[:index]) == project:
             return stem[index + 1 :] or None
     return None
-
-
-class _Anchors(HTMLParser):
-    """The ``<a href>`` links of a page, and its ``<base href>``."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.base: str | None = None
-        self.anchors: list[tuple[str, dict[str, str | None]]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        named = dict(attrs)
-        href = named.get("href")
-        if tag == "base" and href and self.base is None:
-            self.base = href
-        elif tag == "a" and href:
-            self.anchors.append((href, named))
-
-
-def page_links(text: str, url: str) -> tuple[FileLink, ...]:
-    """The links of an HTML page at ``url``, as pip reads a find-links page."""
-    parser = _Anchors()
-    parser.feed(text)
-    parser.close()
-    base = urljoin(url, parser.base) if parser.base else url
-    links = []
-    for href, attrs in parser.anchors:
-        yanked = "data-yanked" in attrs
-        reason = attrs.get("data-yanked")
-        links.append(
-            FileLink(
-                url=urljoin(base, href),
-                requires_python=attrs.get("data-requires-python") or None,
-                yanked=yanked,
-                yanked_reason=reason or None if yanked else None,
-            )
-        )
-    return tuple(links)
 
 
 def releases_of(project: str, links: Iterable[FileLink]) -> ProjectFacts | None:
@@ -223,7 +162,7 @@ class FindLinksReader:
         if response.status != 200:
             logger.warning("%s answers HTTP %d; skipped, as pip skips it", shown(url), response.status)
             return ()
-        return page_links(response.body.decode("utf-8", errors="replace"), response.url)
+        return tuple(read_page(response.body.decode("utf-8", errors="replace"), response.url).links)
 
 
 def _read_local(location: str, path: Path) -> tuple[FileLink, ...]:
@@ -233,7 +172,7 @@ def _read_local(location: str, path: Path) -> tuple[FileLink, ...]:
                 files = sorted(entry.name for entry in entries if entry.is_file())
             return tuple(FileLink(url=(path / name).absolute().as_uri()) for name in files)
         if path.is_file():
-            return page_links(path.read_text(encoding="utf-8"), path.absolute().as_uri())
+            return tuple(read_page(path.read_text(encoding="utf-8"), path.absolute().as_uri()).links)
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise RegistryError(shown(location), f"cannot read {path}: {reason}") from exc

@@ -28,7 +28,6 @@ import dataclasses
 import datetime as dt
 import functools
 import logging
-import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -53,6 +52,7 @@ from depcheck.registries.interface import (
     installable_pythons,
     release_pythons,
 )
+from depcheck.versions import parse_version
 
 if TYPE_CHECKING:
     # pypi-simple (with pydantic and BeautifulSoup) costs half a second to import; it is loaded
@@ -120,20 +120,8 @@ def _decode_page(response: HttpResponse, *, files: bool) -> ParsedPage:
         )
         return expand_page(compact)
     if media in ("text/html", "application/vnd.pypi.simple.v1+html", ""):
-        from pypi_simple import ProjectPage, UnexpectedRepoVersionWarning, UnsupportedRepoVersionError
-
         project = urlsplit(response.url).path.rstrip("/").rsplit("/", 1)[-1]
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", UnexpectedRepoVersionWarning)
-                page = ProjectPage.from_html(project, response.body)
-        except UnsupportedRepoVersionError as exc:
-            raise RegistryProtocolError(
-                registry, f"Simple API version {exc.declared_version} is not supported (depcheck reads 1.x)"
-            ) from exc
-        except InvalidVersion as exc:  # pypi-simple reads the page's declared version with packaging
-            raise RegistryProtocolError(registry, f"unreadable Simple API version: {exc}") from exc
-        parsed = ParsedPage(releases_from_page(page), str(page.status) if page.status is not None else None)
+        parsed = parse_html_page(response.body, response.url, project)
         if files:
             return parsed
         # The same summary a JSON page gives, so that a run does not see files the next one
@@ -141,6 +129,50 @@ def _decode_page(response: HttpResponse, *, files: bool) -> ParsedPage:
         compact = compact_page(parsed, files=False)
         return expand_page(compact)
     raise RegistryProtocolError(registry, f"unexpected content type {media!r} from {response.url}")
+
+
+def parse_html_page(body: bytes, url: str, project: str) -> ParsedPage:
+    """A PEP 503 HTML project page of ``project`` (its files by release; its status), read by
+    :mod:`depcheck.registries.pep503`. A ``pypi:repository-version`` whose major version is not 1
+    is refused, as for JSON pages; a later minor version is read."""
+    from depcheck.registries.pep503 import read_page
+
+    registry = host_of(url)
+    page = read_page(body.decode("utf-8", errors="replace"), url)
+    declared = page.repository_version
+    if declared is not None:
+        try:
+            major = Version(declared).major
+        except InvalidVersion as exc:
+            raise RegistryProtocolError(registry, f"unreadable Simple API version: {exc}") from exc
+        if major != SUPPORTED_MAJOR:
+            raise RegistryProtocolError(
+                registry, f"Simple API version {declared} is not supported (depcheck reads 1.x)"
+            )
+    reader = VersionReader(project)
+
+    def version_of(filename: str) -> str | None:
+        # A built distribution named like an sdist (``name-1.0.win32.zip``, an old bdist_dumb)
+        # carries its version before the platform, which only the full patterns know.
+        quick = reader.version(filename)
+        if quick is not None and parse_version(quick) is None:
+            return reader.full(filename) or quick
+        return quick
+
+    files = [
+        (
+            version_of(link.filename),
+            ReleaseFile(
+                filename=link.filename,
+                sha256=link.sha256,
+                requires_python=link.requires_python,
+                yanked=link.yanked,
+                yanked_reason=link.yanked_reason,
+            ),
+        )
+        for link in page.links
+    ]
+    return ParsedPage(releases_from_files(project, files), page.status)
 
 
 def parse_json_page(body: bytes, url: str) -> ParsedPage:
@@ -151,6 +183,9 @@ def parse_json_page(body: bytes, url: str) -> ParsedPage:
     return expand_page(
         read_page(body, url, files=True, check_api=lambda version: _api_major(version, registry))
     )
+
+
+# --- pypi-simple's pages (the tests' oracle; pypi-simple is a development dependency) ---------
 
 
 def _file(package: DistributionPackage) -> ReleaseFile:
