@@ -141,13 +141,19 @@ def sort_key(finding: Finding) -> tuple[str, int, int, str]:
     return (finding.location.file, finding.location.line, finding.location.column, finding.rule)
 
 
-async def run_audit(
-    options: AuditOptions,
-    verifier: Verifier | None = None,
-    reader: FileReader | None = None,
-    discovered: Sequence[Discovered] | None = None,
-) -> Report:
-    """Audit ``options.paths``; without a verifier (or with ``static``) only registry-free rules run."""
+@dataclass(frozen=True)
+class Parsed:
+    """What the files say, before any registry is asked (see :func:`parse_all`)."""
+
+    files: list[str]
+    dependencies: list[Dependency]
+    findings: list[Finding]
+
+
+def parse_all(
+    options: AuditOptions, reader: FileReader | None = None, discovered: Sequence[Discovered] | None = None
+) -> Parsed:
+    """Discover and read every file of ``options.paths``: their dependencies and their findings so far."""
     items = list(discovered) if discovered is not None else discover(list(options.paths), options.excluded)
     results = []
     readers = _Readers(options.paths)
@@ -155,16 +161,20 @@ async def run_audit(
         file_reader = reader or readers.for_file(item.path)
         context = ParseContext(reader=file_reader, build_args=options.build_args, environ=options.environ)
         results.append(parse_file(item, file_reader, context))
-    files, dependencies, findings = collect(results)
+    return Parsed(*collect(results))
 
+
+def report_of(options: AuditOptions, parsed: Parsed, verification: Verification | None) -> Report:
+    """The report for ``parsed``: the registry rules' findings from ``verification`` when there is
+    one, else the registry-free rules' (a static audit)."""
+    findings = list(parsed.findings)
     resolved: Mapping[Dependency, str | None] = {}
     registry_failed = False
-    if options.static or verifier is None:
-        for dependency in dependencies:
+    if verification is None:
+        for dependency in parsed.dependencies:
             findings.extend(check_static(dependency))
     else:
-        verification = await verifier.verify(dependencies, options.policy)
-        for dependency in dependencies:
+        for dependency in parsed.dependencies:
             findings.extend(verification.findings.get(dependency, ()))
         resolved = verification.resolved
         registry_failed = verification.registry_failed
@@ -174,15 +184,28 @@ async def run_audit(
         # A static audit resolves nothing: skip hashing every dependency to learn that.
         Checked(dependency=dependency, resolved=resolved.get(dependency) if resolved else None)
         for dependency in sorted(
-            dependencies, key=lambda d: (d.location.file, d.location.line, d.location.column)
+            parsed.dependencies, key=lambda d: (d.location.file, d.location.line, d.location.column)
         )
         # An interpreter constraint (requires-python) steers suggestions; it is not a dependency.
         if dependency.role is not Role.INTERPRETER
     )
     return Report(
-        files=tuple(sorted(files)),
+        files=tuple(sorted(parsed.files)),
         dependencies=checked,
         findings=tuple(findings),
         registry_failed=registry_failed,
-        static=options.static or verifier is None,
+        static=verification is None,
     )
+
+
+async def run_audit(
+    options: AuditOptions,
+    verifier: Verifier | None = None,
+    reader: FileReader | None = None,
+    discovered: Sequence[Discovered] | None = None,
+) -> Report:
+    """Audit ``options.paths``; without a verifier (or with ``static``) only registry-free rules run."""
+    parsed = parse_all(options, reader, discovered)
+    if options.static or verifier is None:
+        return report_of(options, parsed, None)
+    return report_of(options, parsed, await verifier.verify(parsed.dependencies, options.policy))

@@ -19,13 +19,13 @@ no part in ``index-confusion``.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, TypeVar
 
+from depcheck import eventloop
 from depcheck.audit import Verification, Verifier
 from depcheck.model import Dependency, Ecosystem, Finding, Role
 from depcheck.policy import Policy
@@ -179,7 +179,7 @@ async def _settle(
         finally:
             done()
 
-    values = await asyncio.gather(*(one(key) for key in keys))  # type: ignore[arg-type]
+    values = await eventloop.gather(*(one(key) for key in keys))  # type: ignore[arg-type]
     return dict(zip(keys, values, strict=True))
 
 
@@ -277,7 +277,7 @@ class RegistryVerifier(Verifier):
             if self.progress is not None:
                 self.progress(finished, total)
 
-        projects, images = await asyncio.gather(
+        projects, images = await eventloop.gather(
             _settle(pypi_keys, project, done), _settle(image_keys, image, done)
         )
         return self._judge(dependencies, plans, projects, images, policy)

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
-from depcheck.audit import run_audit
+from depcheck.audit import Verification, parse_all, report_of
 from depcheck.commands.common import Settings, load_settings, open_verifier, write_report
 from depcheck.discovery import DiscoveryError
 from depcheck.errors import UsageError
+from depcheck.eventloop import NeedsLoop, run_without_loop
 from depcheck.exitcodes import exit_code
-from depcheck.report import Report
+from depcheck.model import Dependency
 
 logger = logging.getLogger(__name__)
 
@@ -21,16 +22,42 @@ logger = logging.getLogger(__name__)
 def run_audit_command(args: argparse.Namespace) -> int:
     settings = load_settings(args)
     try:
-        report = asyncio.run(_audit(settings))
+        parsed = parse_all(settings.options)
     except DiscoveryError as exc:
         raise UsageError(str(exc)) from exc
-    report = settings.post_process(report)
+    verification = None if settings.options.static else _verify(settings, parsed.dependencies)
+    report = settings.post_process(report_of(settings.options, parsed, verification))
     write_report(report, settings, output=Path(args.output) if args.output else None, stream=sys.stdout)
     return exit_code(report, settings.fail_on)
 
 
-async def _audit(settings: Settings) -> Report:
-    if settings.options.static:
-        return await run_audit(settings.options)
-    async with open_verifier(settings) as verifier:
-        return await run_audit(settings.options, verifier)
+def _verify(settings: Settings, dependencies: Sequence[Dependency]) -> Verification:
+    """The registries' verdicts: from the cache alone without an event loop when it holds every
+    answer (a warm run imports no asyncio), else in one (see :mod:`depcheck.eventloop`)."""
+    opened = open_verifier(settings)
+    verifier = run_without_loop(opened.__aenter__())
+    policy = settings.options.policy
+    try:
+        verification = run_without_loop(verifier.verify(dependencies, policy))
+    except NeedsLoop as reason:
+        logger.debug("answering from the network: %s", reason)
+    except BaseException as exc:
+        run_without_loop(opened.__aexit__(type(exc), exc, exc.__traceback__))
+        raise
+    else:
+        run_without_loop(opened.__aexit__(None, None, None))
+        return verification
+
+    async def online() -> Verification:
+        # The network client is made, used and closed in this loop.
+        try:
+            answer = await verifier.verify(dependencies, policy)
+        except BaseException as exc:
+            await opened.__aexit__(type(exc), exc, exc.__traceback__)
+            raise
+        await opened.__aexit__(None, None, None)
+        return answer
+
+    import asyncio
+
+    return asyncio.run(online())

@@ -21,18 +21,18 @@ raises :class:`~depcheck.registries.interface.RegistryUnavailable` naming the re
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import datetime as dt
 import logging
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import orjson
 
+from depcheck import eventloop
 from depcheck.registries.cache import ResponseCache, strip_credentials
 from depcheck.registries.config import docker_hub_url
 from depcheck.registries.docker_auth import Credentials, DockerCredentials, normalise_host
@@ -51,6 +51,9 @@ from depcheck.registries.interface import (
     RegistryProtocolError,
     TagInfo,
 )
+
+if TYPE_CHECKING:
+    import asyncio
 
 logger = logging.getLogger(__name__)
 
@@ -305,7 +308,7 @@ class DockerRegistry(ImageRegistry):
         if not wanted or not facts.found:
             return facts
         registry = None if facts.registry == HUB else facts.registry
-        digests = await asyncio.gather(*(self.digest(registry, facts.repository, tag) for tag in wanted))
+        digests = await eventloop.gather(*(self.digest(registry, facts.repository, tag) for tag in wanted))
         filled = dict(facts.tags)
         for tag, digest in zip(wanted, digests, strict=True):
             if digest is not None:
@@ -507,11 +510,15 @@ class DockerRegistry(ImageRegistry):
 
     async def _credentials(self, host: str) -> Credentials | None:
         # The lookup may run a helper program; keep it off the event loop.
+        import asyncio  # a credential helper runs in a thread, from the event loop
+
         return await asyncio.to_thread(self.credentials.lookup, host)
 
     async def _token(self, host: str, scope: str, challenge: Challenge, stale: _Token | None) -> str | None:
         """A bearer token for ``scope`` on ``host``, from the cache or the challenge's realm."""
         key = (host, scope)
+        import asyncio  # a token is asked for over the network, from the event loop
+
         lock = self._token_locks.setdefault(key, asyncio.Lock())
         async with lock:
             current = self._tokens.get(key)

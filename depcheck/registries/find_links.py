@@ -28,7 +28,6 @@ for the verifier to merge with the indexes' answers.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 from collections.abc import Iterable
@@ -37,10 +36,13 @@ from typing import TYPE_CHECKING
 
 from packaging.utils import canonicalize_name
 
+from depcheck import eventloop
 from depcheck.registries.interface import ProjectFacts, RegistryError, ReleaseFile
 from depcheck.registries.pep503 import FileLink, read_page
 
 if TYPE_CHECKING:
+    import asyncio
+
     from depcheck.registries.cache import ResponseCache
     from depcheck.registries.http import HttpClient
 
@@ -122,6 +124,7 @@ class FindLinksReader:
         self.cache = cache
         self.cwd = cwd
         self._links: dict[str, asyncio.Task[tuple[FileLink, ...]]] = {}
+        self._read_already: dict[str, tuple[FileLink, ...]] = {}
 
     async def project(self, name: str, location: str) -> ProjectFacts:
         """``name``'s releases among the files ``location`` offers (found when it offers any)."""
@@ -135,6 +138,16 @@ class FindLinksReader:
 
     async def links(self, location: str) -> tuple[FileLink, ...]:
         """Every link ``location`` offers, read once per run (concurrent callers share the reading)."""
+        known = self._read_already.get(location)
+        if known is not None:
+            return known
+        if not eventloop.running():
+            # No event loop (see depcheck.eventloop): read here; a page over HTTP comes from the
+            # cache or raises NeedsLoop.
+            links = self._read_already[location] = await self._read(location)
+            return links
+        import asyncio
+
         task = self._links.get(location)
         if task is None:
             task = self._links[location] = asyncio.ensure_future(self._read(location))
@@ -154,6 +167,10 @@ class FindLinksReader:
             path = Path(location).expanduser()
             if not path.is_absolute() and self.cwd is not None:
                 path = self.cwd / path
+        if not eventloop.running():
+            return _read_local(location, path)
+        import asyncio
+
         # Local reads are small and quick; a thread keeps a slow network share from holding the loop.
         return await asyncio.to_thread(_read_local, location, path)
 

@@ -36,7 +36,6 @@ Tests inject a transport or a client and point the layer at the fake registry on
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import math
 import os
@@ -50,7 +49,8 @@ from urllib.parse import unquote, urlsplit
 
 import orjson
 
-from depcheck import __version__
+from depcheck import __version__, eventloop
+from depcheck.eventloop import NeedsLoop
 from depcheck.registries.cache import (
     CACHED_STATUSES,
     CacheEntry,
@@ -66,6 +66,7 @@ from depcheck.registries.interface import (
 )
 
 if TYPE_CHECKING:
+    import asyncio
     import netrc
 
     import httpx
@@ -371,6 +372,8 @@ class HttpClient:
         self.connect_guard = connect_guard
         self._semaphores: dict[str, asyncio.Semaphore] = {}
         self._memo: dict[_MemoKey, asyncio.Task[HttpResponse]] = {}
+        self._answers: dict[_MemoKey, HttpResponse] = {}
+        """Answers the cache gave with no event loop running (see :mod:`depcheck.eventloop`)."""
         self.requests_sent = 0
         """Requests that reached the transport (retries included): what benchmarks and tests count."""
 
@@ -485,6 +488,9 @@ class HttpClient:
             keep,
             id(cache) if cache is not None else 0,
         )
+        known = self._answers.get(key)
+        if known is not None:
+            return known
         task = self._memo.get(key)
         if task is None:
             clean_url, credentials = split_credentials(url)
@@ -498,8 +504,20 @@ class HttpClient:
                 registry=registry or host_of(clean_url),
                 keep=keep,
             )
+            if not eventloop.running():
+                # No event loop (a warm CLI run, see depcheck.eventloop): the cache answers, or
+                # NeedsLoop says the request must be sent from one.
+                answer, _, _ = self._from_cache(call, cache, ttl, quiet=True)
+                if answer is None:
+                    raise NeedsLoop(f"{call.method} {call.url} is not answered by the cache")
+                self._answers[key] = answer
+                return answer
+            import asyncio
+
             task = asyncio.ensure_future(self._lookup(call, cache, ttl))
             self._memo[key] = task
+        import asyncio
+
         # shield: one caller being cancelled must not cancel the lookup the others are awaiting.
         return await asyncio.shield(task)
 
@@ -515,10 +533,17 @@ class HttpClient:
     def forget(self) -> None:
         """Drop this run's memoised answers (a long-running service calls this between runs)."""
         self._memo = {task_key: task for task_key, task in self._memo.items() if not task.done()}
+        self._answers = {}
 
     # --- one lookup ---------------------------------------------------------------------------
 
-    async def _lookup(self, call: _Call, cache: ResponseCache | None, ttl: float | None) -> HttpResponse:
+    def _from_cache(
+        self, call: _Call, cache: ResponseCache | None, ttl: float | None, *, quiet: bool = False
+    ) -> tuple[HttpResponse | None, CacheEntry | None, str | None]:
+        """``(answer, None, key)`` when the cache answers ``call`` (fresh, or any age offline), else
+        ``(None, entry, key)`` with the stale entry to revalidate, if any. Offline, a miss is
+        :class:`~depcheck.registries.interface.OfflineMiss`. A damaged entry is logged and
+        passed over, unless ``quiet`` (a first, loop-less attempt: the loop's attempt logs it)."""
         form = call.keep.form if call.keep is not None else None
         key = cache_key(call.method, call.url, call.accept, form) if cache is not None else None
         entry = cache.get(key) if cache is not None and key is not None else None
@@ -536,18 +561,25 @@ class HttpClient:
             fresh = entry.age() <= cache.ttl_for(entry.status, ttl)
             if fresh or self.offline:
                 try:
-                    return self._from_entry(entry, call)
+                    return self._from_entry(entry, call), None, key
                 except InvalidBody as exc:
                     if self.offline:
                         raise RegistryProtocolError(
                             call.registry, f"cached answer unusable: {exc.reason}"
                         ) from exc
-                    logger.warning(
-                        "cached answer for %s is unusable (%s); asking again", call.url, exc.reason
-                    )
+                    if not quiet:
+                        logger.warning(
+                            "cached answer for %s is unusable (%s); asking again", call.url, exc.reason
+                        )
                     entry = None
         if self.offline:
             raise OfflineMiss(call.registry, f"offline and no cached answer for {call.url}")
+        return None, entry, key
+
+    async def _lookup(self, call: _Call, cache: ResponseCache | None, ttl: float | None) -> HttpResponse:
+        answer, entry, key = self._from_cache(call, cache, ttl)
+        if answer is not None:
+            return answer
 
         conditional = dict(call.headers)
         if entry is not None and entry.status == 200:
@@ -606,6 +638,8 @@ class HttpClient:
         return answer
 
     async def _with_retries(self, call: _Call) -> HttpResponse:
+        import asyncio  # the network path runs in an event loop; see depcheck.eventloop
+
         # The total timeout runs from the moment this lookup first gets a connection slot, not
         # from when it was queued: an audit of hundreds of projects queues most lookups behind the
         # per-host limit, and waiting in line is not the registry failing to answer.
@@ -666,6 +700,8 @@ class HttpClient:
         return self._rng.uniform(0, min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1)))
 
     def _semaphore(self, url: str) -> asyncio.Semaphore:
+        import asyncio
+
         host = host_of(url)
         semaphore = self._semaphores.get(host)
         if semaphore is None:

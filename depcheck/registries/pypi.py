@@ -23,7 +23,6 @@ local) but, like every answer, kept for the run.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import datetime as dt
 import functools
@@ -37,6 +36,7 @@ import orjson
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from depcheck import eventloop
 from depcheck.registries.cache import ResponseCache, strip_credentials
 from depcheck.registries.config import default_index_url
 from depcheck.registries.filenames import VersionReader
@@ -549,7 +549,7 @@ class SimpleIndex(PackageIndex):
 
     async def projects(self, names: Iterable[str], index_url: str | None = None) -> list[ProjectFacts]:
         """Several projects at once (concurrently, each asked once)."""
-        return list(await asyncio.gather(*(self.project(name, index_url) for name in names)))
+        return await eventloop.gather(*(self.project(name, index_url) for name in names))
 
 
 def _keep_page(page: ParsedPage) -> bytes:

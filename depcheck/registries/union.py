@@ -16,10 +16,10 @@ when it is not.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Sequence
 
+from depcheck import eventloop
 from depcheck.registries.interface import PackageIndex, ProjectFacts
 from depcheck.registries.merge import differing_indexes, distinct_extras, highest_version, merge_facts
 
@@ -41,7 +41,7 @@ class UnionIndex(PackageIndex):
         """``name`` on ``index_url`` (else the index's own) and on every extra index, merged."""
         urls: list[str | None] = [index_url, *distinct_extras(index_url, self.extra_index_urls)]
         # Every index is let finish (each answer is cached for the run) before a failure is raised.
-        answers = await asyncio.gather(
+        answers = await eventloop.gather(
             *(self.index.project(name, url) for url in urls), return_exceptions=True
         )
         facts: list[ProjectFacts] = []

@@ -9,6 +9,9 @@ runs the tests (django 6 needs Python 3.12).
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -376,6 +379,53 @@ def test_a_warm_cache_run_makes_no_request_and_reports_the_same(
     assert registry.requests == []
     assert warm.returncode == cold.returncode == 1
     assert warm.json() == cold.json()
+
+
+def test_a_warm_run_answers_without_an_event_loop(cli: Cli, registry: FakeRegistry, tmp_path: Path) -> None:
+    """Every answer in the cache: nothing waits, so asyncio (45-60 ms to import) is never loaded;
+    the report is the one the cold run made in an event loop."""
+    (cli.cwd / "requirements.txt").write_text(REQUIREMENTS)
+    (cli.cwd / "Dockerfile").write_text(DOCKERFILE.format(host=cli.host))
+    cache = tmp_path / "cache"
+    cold = audit(cli, cache=cache)
+    script = (
+        "import sys\n"
+        "from depcheck.cli import main\n"
+        "code = main(sys.argv[1:])\n"
+        "print('event loop:', 'asyncio' in sys.modules, file=sys.stderr)\n"
+        "raise SystemExit(code)\n"
+    )
+    options = ["--format", "json", "--python", "3.12", *cli.registry_options(cache=cache)]
+    warm = subprocess.run(
+        [sys.executable, "-c", script, "audit", *options],
+        cwd=cli.cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert warm.returncode == cold.returncode == 1
+    assert json.loads(warm.stdout) == cold.json()
+    assert warm.stderr.splitlines()[-1] == "event loop: False"
+
+
+def test_a_partly_warm_cache_is_completed_in_an_event_loop(
+    cli: Cli, registry: FakeRegistry, tmp_path: Path
+) -> None:
+    """One project is not in the cache: the loop-less attempt stops there, and the run asks the
+    registry for that one project only, reporting what a cold run reports, each finding once."""
+    cache = tmp_path / "cache"
+    (cli.cwd / "requirements.txt").write_text("httpx==0.28.1\nattrs==25.1.0\n")
+    audit(cli, cache=cache)
+    (cli.cwd / "requirements.txt").write_text("httpx==0.28.1\nattrs==25.1.0\nrequests\n")
+    registry.clear_requests()
+
+    partly = audit(cli, cache=cache)
+
+    assert [request.path for request in registry.requests] == ["/simple/requests/"]
+    cold = audit(cli, cache=tmp_path / "cold")
+    assert partly.json() == cold.json()
+    assert [f["rule"] for f in partly.json()["findings"]].count("unpinned") == 1
 
 
 def test_offline_with_a_warm_cache_answers(cli: Cli, registry: FakeRegistry, tmp_path: Path) -> None:

@@ -1,0 +1,71 @@
+"""Running registry coroutines without an event loop while nothing has to wait (depcheck.eventloop)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from depcheck.eventloop import NeedsLoop, gather, run_without_loop, running
+
+
+async def answer(value: int) -> int:
+    return value
+
+
+async def waits() -> int:
+    await asyncio.sleep(0)
+    return 1
+
+
+async def needs() -> int:
+    raise NeedsLoop("a request to send")
+
+
+def test_a_coroutine_that_never_waits_runs_to_its_value() -> None:
+    assert run_without_loop(answer(7)) == 7
+
+
+def test_a_coroutine_that_waits_is_closed_and_needs_the_loop() -> None:
+    closed = []
+
+    async def tidy() -> int:
+        try:
+            return await waits()
+        finally:
+            closed.append(True)
+
+    with pytest.raises(NeedsLoop, match="waited for its event loop"):
+        run_without_loop(tidy())
+    assert closed == [True]
+
+
+def test_gather_without_a_loop_awaits_each_in_turn() -> None:
+    assert running() is False
+    assert run_without_loop(gather(answer(1), answer(2), answer(3))) == [1, 2, 3]
+
+
+def test_gather_without_a_loop_stops_at_the_first_that_needs_the_loop_and_closes_the_rest() -> None:
+    later = answer(3)
+    with pytest.raises(NeedsLoop, match="a request to send"):
+        run_without_loop(gather(answer(1), needs(), later))
+    assert later.cr_frame is None  # closed, not left "never awaited"
+
+
+def test_gather_without_a_loop_keeps_errors_when_asked_but_never_needs_loop() -> None:
+    async def fails() -> int:
+        raise ValueError("bad page")
+
+    results = run_without_loop(gather(answer(1), fails(), return_exceptions=True))
+    assert results[0] == 1
+    assert isinstance(results[1], ValueError)
+    with pytest.raises(NeedsLoop):
+        run_without_loop(gather(answer(1), needs(), return_exceptions=True))
+
+
+def test_in_an_event_loop_gather_is_asyncios() -> None:
+    async def main() -> list[int]:
+        assert running() is True
+        return await gather(waits(), answer(2))
+
+    assert asyncio.run(main()) == [1, 2]
