@@ -38,13 +38,13 @@ from packaging.utils import canonicalize_name
 
 from depcheck import eventloop
 from depcheck.registries.interface import ProjectFacts, RegistryError, ReleaseFile
-from depcheck.registries.pep503 import FileLink, read_page
 
 if TYPE_CHECKING:
     import asyncio
 
     from depcheck.registries.cache import ResponseCache
     from depcheck.registries.http import HttpClient
+    from depcheck.registries.pep503 import FileLink
 
 logger = logging.getLogger(__name__)
 
@@ -179,10 +179,15 @@ class FindLinksReader:
         if response.status != 200:
             logger.warning("%s answers HTTP %d; skipped, as pip skips it", shown(url), response.status)
             return ()
+        from depcheck.registries.pep503 import read_page
+
         return tuple(read_page(response.body.decode("utf-8", errors="replace"), response.url).links)
 
 
 def _read_local(location: str, path: Path) -> tuple[FileLink, ...]:
+    # html.parser (with html.entities) is imported only when a location is read.
+    from depcheck.registries.pep503 import FileLink, read_page
+
     try:
         if path.is_dir():
             with os.scandir(path) as entries:
