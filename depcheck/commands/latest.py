@@ -36,7 +36,6 @@ image reference. Names are looked up concurrently, each once.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import dataclasses
 import datetime as dt
 import json
@@ -50,14 +49,17 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
+from depcheck import eventloop
 from depcheck.commands.common import Settings, load_settings, open_registries, with_extra_indexes, write_out
 from depcheck.errors import UsageError
+from depcheck.eventloop import NeedsLoop, run_without_loop
 from depcheck.exitcodes import EXIT_FINDINGS, EXIT_OK, EXIT_REGISTRY
 from depcheck.model import Ecosystem
 from depcheck.policy import Policy, running_python
 from depcheck.project_python import ProjectPython, project_python, shown_path
 from depcheck.registries.docker import DockerRegistry
 from depcheck.registries.interface import ImageFacts, PackageIndex, ProjectFacts, RegistryError
+from depcheck.registries.pypi import SimpleIndex
 from depcheck.sources.image import ImageRef, InvalidImageReference, parse_image_ref
 from depcheck.suggest.docker import latest_tag, parse_tag
 from depcheck.suggest.pypi import has_files, parsed_releases, suggest_version, target_python
@@ -360,7 +362,6 @@ async def resolve_all(
     PyPI answers are for Python ``target`` (default: ``--python`` or the configuration's, else
     the running interpreter; :func:`choose_target` adds the project's own).
     """
-    policy = settings.options.policy
     # Read every name first: a usage error must stop the command before any lookup.
     for text in names:
         if docker:
@@ -368,13 +369,78 @@ async def resolve_all(
         else:
             read_project(text)
     async with open_registries(settings) as (index, images):
-        if docker:
-            return list(await asyncio.gather(*(resolve_image(images, text, policy) for text in names)))
-        if target is None:
-            target = _configured_target(settings) or Target(running_python(), INTERPRETER)
-        python = target
-        union = with_extra_indexes(settings, index)  # pip installs from every index it is given
-        return list(await asyncio.gather(*(resolve_project(union, text, policy, python) for text in names)))
+        return await resolve_with(settings, index, images, names, docker, target)
+
+
+async def resolve_with(
+    settings: Settings,
+    index: SimpleIndex,
+    images: DockerRegistry,
+    names: Sequence[str],
+    docker: bool,
+    target: Target | None = None,
+) -> list[Answer]:
+    """:func:`resolve_all` over registry clients already open (names already read)."""
+    policy = settings.options.policy
+    if docker:
+        return await eventloop.gather(*(resolve_image(images, text, policy) for text in names))
+    if target is None:
+        target = _configured_target(settings) or Target(running_python(), INTERPRETER)
+    python = target
+    union = with_extra_indexes(settings, index)  # pip installs from every index it is given
+    return await eventloop.gather(*(resolve_project(union, text, policy, python) for text in names))
+
+
+async def _look_up(settings: Settings, index: SimpleIndex, names: Sequence[str]) -> None:
+    """Ask for every project ``names`` name, keeping nothing but the HTTP client's answers (a
+    failure is left for :func:`resolve_with` to report)."""
+    union = with_extra_indexes(settings, index)
+    await eventloop.gather(
+        *(union.project(read_project(text).name) for text in names), return_exceptions=True
+    )
+
+
+def _resolve(settings: Settings, names: Sequence[str], docker: bool, target: Target | None) -> list[Answer]:
+    """:func:`resolve_all`, without an event loop when the cache holds every PyPI answer.
+
+    The projects are looked up first, with no loop (see :mod:`depcheck.eventloop`), and only
+    when every answer came from the cache are they judged: a lookup that needs the network then
+    sends the whole command to an event loop before anything was judged or logged. Images always
+    go through the loop (their answers may need more lookups once judged: the digests).
+    """
+    if docker:
+        import asyncio
+
+        return asyncio.run(resolve_all(settings, names, docker, target))
+    for text in names:
+        read_project(text)  # a usage error stops the command before any lookup
+    opened = open_registries(settings)
+    index, images = run_without_loop(opened.__aenter__())
+    try:
+        run_without_loop(_look_up(settings, index, names))
+        answers = run_without_loop(resolve_with(settings, index, images, names, docker, target))
+    except NeedsLoop as reason:
+        logger.debug("answering from the network: %s", reason)
+    except BaseException as exc:
+        run_without_loop(opened.__aexit__(type(exc), exc, exc.__traceback__))
+        raise
+    else:
+        run_without_loop(opened.__aexit__(None, None, None))
+        return answers
+
+    async def online() -> list[Answer]:
+        # The network client is made, used and closed in this loop.
+        try:
+            found = await resolve_with(settings, index, images, names, docker, target)
+        except BaseException as exc:
+            await opened.__aexit__(type(exc), exc, exc.__traceback__)
+            raise
+        await opened.__aexit__(None, None, None)
+        return found
+
+    import asyncio
+
+    return asyncio.run(online())
 
 
 def run_latest_command(args: argparse.Namespace) -> int:
@@ -383,7 +449,7 @@ def run_latest_command(args: argparse.Namespace) -> int:
     docker = bool(args.docker)
     # Images have no Python: a broken pyproject.toml must not stop `latest --docker`.
     target = None if docker else choose_target(settings, getattr(args, "project", None))
-    answers = asyncio.run(resolve_all(settings, names, docker, target))
+    answers = _resolve(settings, names, docker, target)
     if args.format == "json":
         write_out(json.dumps([answer.to_json() for answer in answers], indent=2) + "\n", sys.stdout)
     else:

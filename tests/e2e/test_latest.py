@@ -8,6 +8,8 @@ not depend on the interpreter that runs them (django 6 needs Python 3.12; ``synt
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -524,3 +526,57 @@ def test_offline_answers_from_a_warm_cache(cli: Cli, registry: FakeRegistry, tmp
         f"depcheck: error: rich: PyPI ({cli.host}) could not answer: offline and no cached answer for "
         f"{cli.registry.index_url}/rich/\n"
     )
+
+
+def test_a_warm_latest_answers_without_an_event_loop(
+    cli: Cli, registry: FakeRegistry, tmp_path: Path
+) -> None:
+    """The command a coding agent runs over and over: answered from the cache, asyncio never loaded."""
+    cache = tmp_path / "cache"
+    cold = cli("latest", "httpx", "Django", "--python", "3.12", cache=cache)
+    registry.clear_requests()
+    script = (
+        "import sys\n"
+        "from depcheck.cli import main\n"
+        "code = main(sys.argv[1:])\n"
+        "print('event loop:', 'asyncio' in sys.modules, file=sys.stderr)\n"
+        "raise SystemExit(code)\n"
+    )
+    warm = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            script,
+            "latest",
+            "httpx",
+            "Django",
+            "--python",
+            "3.12",
+            *cli.registry_options(cache=cache),
+        ],
+        cwd=cli.cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert (
+        (warm.returncode, warm.stdout)
+        == (cold.returncode, cold.stdout)
+        == (0, "httpx==0.28.1\nDjango==6.1.3\n")
+    )
+    assert warm.stderr.splitlines()[-1] == "event loop: False"
+    assert registry.requests == []
+
+
+def test_a_partly_warm_latest_asks_only_for_what_the_cache_lacks(
+    cli: Cli, registry: FakeRegistry, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    cli("latest", "httpx", cache=cache)
+    registry.clear_requests()
+
+    run = cli("latest", "httpx", "attrs", "--python", "3.12", cache=cache)
+
+    assert (run.returncode, run.stdout) == (0, "httpx==0.28.1\nattrs==26.1.0\n")
+    assert [request.path for request in registry.requests] == ["/simple/attrs/"]
