@@ -16,11 +16,16 @@ asyncio where it needs it.
 
 from __future__ import annotations
 
+import logging
 import sys
-from collections.abc import Awaitable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
+from contextlib import AbstractAsyncContextManager
 from typing import Any, Literal, TypeVar, overload
 
 T = TypeVar("T")
+C = TypeVar("C")
+
+logger = logging.getLogger(__name__)
 
 
 class NeedsLoop(Exception):
@@ -52,6 +57,44 @@ def run_without_loop(coroutine: Coroutine[Any, Any, T]) -> T:
         return finished.value  # type: ignore[no-any-return]
     coroutine.close()
     raise NeedsLoop("a coroutine waited for its event loop")
+
+
+def run_within(
+    opened: AbstractAsyncContextManager[C],
+    attempt: Callable[[C], Coroutine[Any, Any, T]],
+    online: Callable[[C], Coroutine[Any, Any, T]] | None = None,
+) -> T:
+    """Enter ``opened`` (registry clients), run ``attempt`` over it without an event loop, and
+    leave it; when the attempt needs the loop, run ``online`` (default: ``attempt`` again) in one
+    instead, leaving ``opened`` from inside that loop, where its network client was made.
+
+    ``opened`` must be entered and left without waiting (so are depcheck's registry clients when
+    no request was sent); an error leaves it as ``async with`` would.
+    """
+    value = run_without_loop(opened.__aenter__())
+    try:
+        result = run_without_loop(attempt(value))
+    except NeedsLoop as reason:
+        logger.debug("answering from the network: %s", reason)
+    except BaseException as exc:
+        run_without_loop(opened.__aexit__(type(exc), exc, exc.__traceback__))
+        raise
+    else:
+        run_without_loop(opened.__aexit__(None, None, None))
+        return result
+
+    async def in_loop() -> T:
+        try:
+            found = await (online or attempt)(value)
+        except BaseException as exc:
+            await opened.__aexit__(type(exc), exc, exc.__traceback__)
+            raise
+        await opened.__aexit__(None, None, None)
+        return found
+
+    import asyncio
+
+    return asyncio.run(in_loop())
 
 
 @overload

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from depcheck.eventloop import NeedsLoop, gather, run_without_loop, running
+from depcheck.eventloop import NeedsLoop, gather, run_within, run_without_loop, running
 
 
 async def answer(value: int) -> int:
@@ -69,3 +69,44 @@ def test_in_an_event_loop_gather_is_asyncios() -> None:
         return await gather(waits(), answer(2))
 
     assert asyncio.run(main()) == [1, 2]
+
+
+class Clients:
+    """An async context manager recording how it was entered and left, and in which mode."""
+
+    def __init__(self) -> None:
+        self.events: list[str] = []
+
+    async def __aenter__(self) -> Clients:
+        self.events.append(f"enter, loop={running()}")
+        return self
+
+    async def __aexit__(self, kind: object, error: object, trace: object) -> None:
+        self.events.append(f"exit {getattr(kind, '__name__', None)}, loop={running()}")
+
+
+def test_run_within_answers_without_a_loop_when_nothing_waits() -> None:
+    clients = Clients()
+    assert run_within(clients, lambda _: answer(5)) == 5
+    assert clients.events == ["enter, loop=False", "exit None, loop=False"]
+
+
+def test_run_within_runs_online_in_a_loop_and_leaves_from_inside_it() -> None:
+    clients = Clients()
+
+    async def online(_: Clients) -> int:
+        return await waits() + 1
+
+    assert run_within(clients, lambda _: needs(), online) == 2
+    assert clients.events == ["enter, loop=False", "exit None, loop=True"]
+
+
+def test_run_within_leaves_with_the_error_that_ended_the_attempt() -> None:
+    clients = Clients()
+
+    async def broken(_: Clients) -> int:
+        raise KeyError("registry")
+
+    with pytest.raises(KeyError):
+        run_within(clients, broken)
+    assert clients.events == ["enter, loop=False", "exit KeyError, loop=False"]

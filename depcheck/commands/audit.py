@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -12,11 +11,9 @@ from depcheck.audit import Verification, parse_all, report_of
 from depcheck.commands.common import Settings, load_settings, open_verifier, write_report
 from depcheck.discovery import DiscoveryError
 from depcheck.errors import UsageError
-from depcheck.eventloop import NeedsLoop, run_without_loop
+from depcheck.eventloop import run_within
 from depcheck.exitcodes import exit_code
 from depcheck.model import Dependency
-
-logger = logging.getLogger(__name__)
 
 
 def run_audit_command(args: argparse.Namespace) -> int:
@@ -34,30 +31,5 @@ def run_audit_command(args: argparse.Namespace) -> int:
 def _verify(settings: Settings, dependencies: Sequence[Dependency]) -> Verification:
     """The registries' verdicts: from the cache alone without an event loop when it holds every
     answer (a warm run imports no asyncio), else in one (see :mod:`depcheck.eventloop`)."""
-    opened = open_verifier(settings)
-    verifier = run_without_loop(opened.__aenter__())
     policy = settings.options.policy
-    try:
-        verification = run_without_loop(verifier.verify(dependencies, policy))
-    except NeedsLoop as reason:
-        logger.debug("answering from the network: %s", reason)
-    except BaseException as exc:
-        run_without_loop(opened.__aexit__(type(exc), exc, exc.__traceback__))
-        raise
-    else:
-        run_without_loop(opened.__aexit__(None, None, None))
-        return verification
-
-    async def online() -> Verification:
-        # The network client is made, used and closed in this loop.
-        try:
-            answer = await verifier.verify(dependencies, policy)
-        except BaseException as exc:
-            await opened.__aexit__(type(exc), exc, exc.__traceback__)
-            raise
-        await opened.__aexit__(None, None, None)
-        return answer
-
-    import asyncio
-
-    return asyncio.run(online())
+    return run_within(open_verifier(settings), lambda verifier: verifier.verify(dependencies, policy))

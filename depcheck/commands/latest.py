@@ -52,7 +52,7 @@ from packaging.version import Version
 from depcheck import eventloop
 from depcheck.commands.common import Settings, load_settings, open_registries, with_extra_indexes, write_out
 from depcheck.errors import UsageError
-from depcheck.eventloop import NeedsLoop, run_without_loop
+from depcheck.eventloop import run_within
 from depcheck.exitcodes import EXIT_FINDINGS, EXIT_OK, EXIT_REGISTRY
 from depcheck.model import Ecosystem
 from depcheck.policy import Policy, running_python
@@ -414,33 +414,16 @@ def _resolve(settings: Settings, names: Sequence[str], docker: bool, target: Tar
         return asyncio.run(resolve_all(settings, names, docker, target))
     for text in names:
         read_project(text)  # a usage error stops the command before any lookup
-    opened = open_registries(settings)
-    index, images = run_without_loop(opened.__aenter__())
-    try:
-        run_without_loop(_look_up(settings, index, names))
-        answers = run_without_loop(resolve_with(settings, index, images, names, docker, target))
-    except NeedsLoop as reason:
-        logger.debug("answering from the network: %s", reason)
-    except BaseException as exc:
-        run_without_loop(opened.__aexit__(type(exc), exc, exc.__traceback__))
-        raise
-    else:
-        run_without_loop(opened.__aexit__(None, None, None))
-        return answers
 
-    async def online() -> list[Answer]:
-        # The network client is made, used and closed in this loop.
-        try:
-            found = await resolve_with(settings, index, images, names, docker, target)
-        except BaseException as exc:
-            await opened.__aexit__(type(exc), exc, exc.__traceback__)
-            raise
-        await opened.__aexit__(None, None, None)
-        return found
+    async def attempt(clients: tuple[SimpleIndex, DockerRegistry]) -> list[Answer]:
+        index, images = clients
+        await _look_up(settings, index, names)
+        return await resolve_with(settings, index, images, names, docker, target)
 
-    import asyncio
+    async def online(clients: tuple[SimpleIndex, DockerRegistry]) -> list[Answer]:
+        return await resolve_with(settings, *clients, names, docker, target)
 
-    return asyncio.run(online())
+    return run_within(open_registries(settings), attempt, online)
 
 
 def run_latest_command(args: argparse.Namespace) -> int:

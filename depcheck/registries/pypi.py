@@ -139,16 +139,8 @@ def parse_html_page(body: bytes, url: str, project: str) -> ParsedPage:
 
     registry = host_of(url)
     page = read_page(body.decode("utf-8", errors="replace"), url)
-    declared = page.repository_version
-    if declared is not None:
-        try:
-            major = Version(declared).major
-        except InvalidVersion as exc:
-            raise RegistryProtocolError(registry, f"unreadable Simple API version: {exc}") from exc
-        if major != SUPPORTED_MAJOR:
-            raise RegistryProtocolError(
-                registry, f"Simple API version {declared} is not supported (depcheck reads 1.x)"
-            )
+    if page.repository_version is not None:
+        _api_major(page.repository_version, registry)
     reader = VersionReader(project)
 
     def version_of(filename: str) -> str | None:

@@ -395,7 +395,7 @@ async def test_an_unreadable_api_version_in_an_html_page_is_a_protocol_error(
     with pytest.raises(RegistryProtocolError) as raised:
         await SimpleIndex(http, index_url=local_index).project("acme-lib")
 
-    assert raised.value.reason == f"{page}: unreadable Simple API version: Invalid version: 'one'"
+    assert raised.value.reason == f"{page}: unreadable Simple API version 'one'"
 
 
 async def test_each_project_is_asked_once_per_run(registry: FakeRegistry, http: HttpClient) -> None:
