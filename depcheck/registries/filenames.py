@@ -36,6 +36,12 @@ _AFTER_NAME = (
 _WITH_ANY_NAME = tuple(rf"^(?P<project>{_PROJECT}){pattern}" for pattern in _AFTER_NAME)
 """The patterns are kept as text and compiled by ``re`` (which caches them) when an unusual file
 name first needs them: most audits read only wheels and plain sdists."""
+ARCHIVE_SUFFIXES = (
+    ".zip", ".whl", ".tar.gz", ".tgz", ".tar", ".tar.bz2", ".tbz", ".tar.xz", ".txz", ".tlz", ".tar.lz",
+    ".tar.lzma",
+)  # fmt: skip
+"""pip's archive extensions (``ARCHIVE_EXTENSIONS``): the files pip takes for distributions, by
+name, in a requirement's path or URL and in a find-links location (compared lower-cased)."""
 _SDIST_SUFFIXES = (".tar.gz", ".zip", ".tar.bz2", ".tgz", ".tar.xz", ".tar")
 _NAME_HINTS: dict[str, re.Pattern[str]] = {}
 

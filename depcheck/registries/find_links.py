@@ -37,7 +37,8 @@ from typing import TYPE_CHECKING
 from packaging.utils import canonicalize_name
 
 from depcheck import eventloop
-from depcheck.registries.interface import ProjectFacts, RegistryError, ReleaseFile
+from depcheck.registries.filenames import ARCHIVE_SUFFIXES
+from depcheck.registries.interface import ProjectFacts, RegistryError, Release, ReleaseFile
 
 if TYPE_CHECKING:
     import asyncio
@@ -49,12 +50,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 HTML = "text/html"
-
-ARCHIVE_SUFFIXES = (
-    ".tar.gz", ".zip", ".tar.bz2", ".tgz", ".tar", ".tar.xz", ".txz", ".tbz", ".tlz", ".tar.lz",
-    ".tar.lzma",
-)  # fmt: skip
-"""The source archives pip reads a version from (besides wheels)."""
 
 
 def shown(location: str) -> str:
@@ -81,8 +76,8 @@ def version_for(filename: str, project: str) -> str | None:
     return None
 
 
-def releases_of(project: str, links: Iterable[FileLink]) -> ProjectFacts | None:
-    """``project``'s releases among ``links`` (``None`` when none is its)."""
+def releases_of(project: str, links: Iterable[FileLink]) -> dict[str, Release]:
+    """``project``'s releases among ``links`` (empty when none of them is its)."""
     from depcheck.registries.pypi import releases_from_files
 
     files = []
@@ -103,11 +98,7 @@ def releases_of(project: str, links: Iterable[FileLink]) -> ProjectFacts | None:
                 ),
             )
         )
-    if not files:
-        return None
-    return ProjectFacts(
-        name=project, found=True, releases=releases_from_files(project, files), files_read=True
-    )
+    return releases_from_files(project, files) if files else {}
 
 
 class FindLinksReader:
@@ -129,11 +120,11 @@ class FindLinksReader:
     async def project(self, name: str, location: str) -> ProjectFacts:
         """``name``'s releases among the files ``location`` offers (found when it offers any)."""
         wanted = canonicalize_name(name)
-        found = releases_of(wanted, await self.links(location))
-        if found is None:
+        releases = releases_of(wanted, await self.links(location))
+        if not releases:
             return ProjectFacts(name=wanted, found=False, index=shown(location))
         return ProjectFacts(
-            name=wanted, found=True, releases=found.releases, index=shown(location), files_read=True
+            name=wanted, found=True, releases=releases, index=shown(location), files_read=True
         )
 
     async def links(self, location: str) -> tuple[FileLink, ...]:

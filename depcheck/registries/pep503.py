@@ -77,9 +77,6 @@ class _Reader(HTMLParser):
             if name and content is not None:
                 self.meta.setdefault(name, content)
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-
 
 def read_page(text: str, url: str) -> HtmlPage:
     """The links and ``<meta>`` tags of the HTML page ``text`` found at ``url``."""

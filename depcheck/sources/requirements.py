@@ -43,6 +43,7 @@ from packaging.utils import (
 )
 
 from depcheck.model import Dependency, Ecosystem, FileKind, Finding, Location, ParseResult, Role, SpanRole
+from depcheck.registries.filenames import ARCHIVE_SUFFIXES
 from depcheck.rules import invalid, unresolved_at
 from depcheck.sources.document import Document
 from depcheck.sources.ignores import parse_ignore_comment
@@ -92,10 +93,6 @@ _VCS_SCHEMES = frozenset(
 )  # fmt: skip
 _URL_SCHEMES = _VCS_SCHEMES | {"http", "https", "file", "ftp"}
 # pip's ARCHIVE_EXTENSIONS: a requirement ending in one of these is a file, not a project name.
-_ARCHIVE_SUFFIXES = (
-    ".zip", ".whl", ".tar.gz", ".tgz", ".tar", ".tar.bz2", ".tbz", ".tar.xz", ".txz", ".tlz", ".tar.lz",
-    ".tar.lzma",
-)  # fmt: skip
 _STRONG_HASHES = ("sha256", "sha384", "sha512")
 
 # The options pip accepts in a requirements file (req_file.SUPPORTED_OPTIONS and
@@ -510,7 +507,7 @@ def _looks_like_path(text: str) -> bool:
 
 
 def _is_archive(text: str) -> bool:
-    return text.lower().endswith(_ARCHIVE_SUFFIXES)
+    return text.lower().endswith(ARCHIVE_SUFFIXES)
 
 
 def _strip_extras(text: str) -> tuple[str, str | None]:
@@ -670,7 +667,7 @@ def _parse_plain(text: str) -> _Parsed | None:
             specifier = _specifier(specifier_text)
         except InvalidSpecifier:
             return None
-    elif name.lower().endswith(_ARCHIVE_SUFFIXES):
+    elif name.lower().endswith(ARCHIVE_SUFFIXES):
         return None  # pip reads `pkg.whl` as a file, though it is a valid project name
     marker = None
     if semicolon != -1:
