@@ -60,6 +60,7 @@ from depcheck.project_python import ProjectPython, project_python, shown_path
 from depcheck.registries.docker import DockerRegistry
 from depcheck.registries.interface import ImageFacts, PackageIndex, ProjectFacts, RegistryError
 from depcheck.registries.pypi import SimpleIndex
+from depcheck.registries.union import UnionIndex
 from depcheck.sources.image import ImageRef, InvalidImageReference, parse_image_ref
 from depcheck.suggest.docker import latest_tag, parse_tag
 from depcheck.suggest.pypi import has_files, parsed_releases, suggest_version, target_python
@@ -392,12 +393,12 @@ async def resolve_with(
 
 
 async def _look_up(settings: Settings, index: SimpleIndex, names: Sequence[str]) -> None:
-    """Ask for every project ``names`` name, keeping nothing but the HTTP client's answers (a
-    failure is left for :func:`resolve_with` to report)."""
+    """Ask every index for every project ``names`` name, keeping nothing but the HTTP client's
+    answers: the judging, and what it says (a failure, dependency confusion), is
+    :func:`resolve_with`'s alone."""
     union = with_extra_indexes(settings, index)
-    await eventloop.gather(
-        *(union.project(read_project(text).name) for text in names), return_exceptions=True
-    )
+    ask = union.answers if isinstance(union, UnionIndex) else union.project
+    await eventloop.gather(*(ask(read_project(text).name) for text in names), return_exceptions=True)
 
 
 def _resolve(settings: Settings, names: Sequence[str], docker: bool, target: Target | None) -> list[Answer]:

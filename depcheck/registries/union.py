@@ -37,8 +37,9 @@ class UnionIndex(PackageIndex):
         self.index_url = index_url
         self.extra_index_urls = distinct_extras(index_url, extra_index_urls)
 
-    async def project(self, name: str, index_url: str | None = None) -> ProjectFacts:
-        """``name`` on ``index_url`` (else the index's own) and on every extra index, merged."""
+    async def answers(self, name: str, index_url: str | None = None) -> list[ProjectFacts]:
+        """Each index's own answer about ``name``, ``index_url``'s (else the index's) first, not
+        merged or judged; the first failure, in index order, is raised."""
         urls: list[str | None] = [index_url, *distinct_extras(index_url, self.extra_index_urls)]
         # Every index is let finish (each answer is cached for the run) before a failure is raised.
         answers = await eventloop.gather(
@@ -49,6 +50,12 @@ class UnionIndex(PackageIndex):
             if isinstance(answer, BaseException):
                 raise answer  # a RegistryError names the index that could not answer
             facts.append(answer)
+        return facts
+
+    async def project(self, name: str, index_url: str | None = None) -> ProjectFacts:
+        """``name`` on ``index_url`` (else the index's own) and on every extra index, merged; a
+        version only an extra index offers is warned of (dependency confusion)."""
+        facts = await self.answers(name, index_url)
         differing = differing_indexes(facts[0], facts[1:])
         if differing:
             shown = ", ".join(f"{each.index} (highest {highest_version(each)})" for each in differing)

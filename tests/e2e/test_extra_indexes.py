@@ -289,3 +289,18 @@ def test_fix_lists_the_hashes_of_every_index_offering_the_release(cli: Cli, priv
         f"--extra-index-url {private.index_url}\n"
         f"acme-tools==1.2.0 --hash=sha256:{'0' * 63 + '2'} --hash=sha256:{'f' * 64}\n"
     )
+
+
+def test_a_warm_latest_warns_of_dependency_confusion_once(
+    cli: Cli, private: FakeRegistry, tmp_path: Path
+) -> None:
+    """Answered from the cache without an event loop, the projects are looked up before they are
+    judged: the warning comes from the judging only."""
+    cli.registry.add_project("acme-tools", page("acme-tools", {"99.0.0": "2025-06-01T09:00:00.000000Z"}))
+    cache = tmp_path / "cache"
+    cold = cli("latest", "acme-tools", "--extra-index-url", private.index_url, cache=cache)
+
+    warm = cli("latest", "acme-tools", "--extra-index-url", private.index_url, cache=cache)
+
+    assert (warm.returncode, warm.stdout) == (cold.returncode, cold.stdout) == (0, "acme-tools==99.0.0\n")
+    assert cold.stderr.count("(dependency confusion)") == warm.stderr.count("(dependency confusion)") == 1
