@@ -92,9 +92,29 @@ def run_within(
         await opened.__aexit__(None, None, None)
         return found
 
+    return run_in_loop(in_loop())
+
+
+def run_in_loop(coroutine: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run(coroutine)``, without Python 3.11's costly look at the value it returns.
+
+    On its way out, ``asyncio.run`` asks ``signal.getsignal`` about the Ctrl+C handler it
+    installed, a partial naming the main task; ``signal`` turns the handler into a ``Handlers``
+    member when it can, and the ``ValueError`` it builds (and drops) when it cannot spells out the
+    handler's repr, with the task's, with the repr of the task's result (CPython issue 112559).
+    For an audit that result holds every finding and every release of every project: its repr
+    took 20-30 ms of a one-second cold run, twice over. The main task here returns nothing; the
+    value comes back through a closure instead.
+    """
     import asyncio
 
-    return asyncio.run(in_loop())
+    box: list[T] = []
+
+    async def main() -> None:
+        box.append(await coroutine)
+
+    asyncio.run(main())
+    return box[0]
 
 
 @overload

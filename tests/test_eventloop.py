@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from depcheck.eventloop import NeedsLoop, gather, run_within, run_without_loop, running
+from depcheck.eventloop import NeedsLoop, gather, run_in_loop, run_within, run_without_loop, running
 
 
 async def answer(value: int) -> int:
@@ -110,3 +110,47 @@ def test_run_within_leaves_with_the_error_that_ended_the_attempt() -> None:
     with pytest.raises(KeyError):
         run_within(clients, broken)
     assert clients.events == ["enter, loop=False", "exit KeyError, loop=False"]
+
+
+class Costly:
+    """A result whose repr is expensive (an audit's: every finding, every release): counted."""
+
+    def __init__(self) -> None:
+        self.reprs = 0
+
+    def __repr__(self) -> str:
+        self.reprs += 1
+        return "Costly()"
+
+
+def test_run_in_loop_gives_the_value_without_ever_taking_its_repr() -> None:
+    # asyncio.run on Python 3.11 takes the main task's result's repr twice on its way out
+    # (CPython issue 112559); an audit's result made that 20-30 ms of a cold run.
+    costly = Costly()
+
+    async def audit() -> Costly:
+        await asyncio.sleep(0)
+        return costly
+
+    assert run_in_loop(audit()) is costly
+    assert costly.reprs == 0
+
+
+def test_run_in_loop_raises_what_the_coroutine_raised() -> None:
+    async def broken() -> int:
+        await asyncio.sleep(0)
+        raise KeyError("registry")
+
+    with pytest.raises(KeyError, match="registry"):
+        run_in_loop(broken())
+
+
+def test_run_within_online_takes_no_repr_of_the_answer() -> None:
+    costly = Costly()
+
+    async def online(_: Clients) -> Costly:
+        await waits()
+        return costly
+
+    assert run_within(Clients(), lambda _: needs(), online) is costly
+    assert costly.reprs == 0

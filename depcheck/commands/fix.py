@@ -28,6 +28,7 @@ from depcheck.audit import repository_root, run_audit
 from depcheck.commands.common import Settings, disk_project_python, load_settings, open_registries, write_out
 from depcheck.discovery import DiscoveryError
 from depcheck.errors import UsageError
+from depcheck.eventloop import run_in_loop
 from depcheck.exitcodes import EXIT_FINDINGS, EXIT_OK, EXIT_REGISTRY
 from depcheck.fix import (
     FixResult,
@@ -287,7 +288,7 @@ def load_fix_settings(args: argparse.Namespace) -> tuple[Settings, frozenset[str
 
 def run_prepare(settings: Settings, rules: frozenset[str], pin_digest: bool) -> PreparedFix:
     try:
-        return asyncio.run(prepare_fix(settings, rules=rules, pin_digest=pin_digest))
+        return run_in_loop(prepare_fix(settings, rules=rules, pin_digest=pin_digest))
     except DiscoveryError as exc:
         raise UsageError(str(exc)) from exc
 

@@ -52,7 +52,7 @@ from packaging.version import Version
 from depcheck import eventloop
 from depcheck.commands.common import Settings, load_settings, open_registries, with_extra_indexes, write_out
 from depcheck.errors import UsageError
-from depcheck.eventloop import run_within
+from depcheck.eventloop import run_in_loop, run_within
 from depcheck.exitcodes import EXIT_FINDINGS, EXIT_OK, EXIT_REGISTRY
 from depcheck.model import Ecosystem
 from depcheck.policy import Policy, running_python
@@ -410,9 +410,7 @@ def _resolve(settings: Settings, names: Sequence[str], docker: bool, target: Tar
     go through the loop (their answers may need more lookups once judged: the digests).
     """
     if docker:
-        import asyncio
-
-        return asyncio.run(resolve_all(settings, names, docker, target))
+        return run_in_loop(resolve_all(settings, names, docker, target))
     for text in names:
         read_project(text)  # a usage error stops the command before any lookup
 
