@@ -333,7 +333,7 @@ class FakeRegistry:
             await asyncio.sleep(self.state.latency)
         fault = self.state.take_fault(request.path)
         if fault is None:
-            return await handler(request)
+            return _compressed(request, await handler(request))
         logger.debug("fault %s on %s", fault.kind, request.path)
         if fault.kind == "status":
             headers = {"Retry-After": fault.retry_after} if fault.retry_after is not None else {}
@@ -354,6 +354,62 @@ class FakeRegistry:
         return web.Response(
             status=200, body=cut, content_type=response.content_type, headers=_plain_headers(response)
         )
+
+
+COMPRESSED_TYPES = ("application/json", "application/vnd.pypi.simple.v1+json", "text/html")
+"""The media types the fake compresses, as PyPI's CDN compresses its pages (types with parameters
+match by their media type)."""
+
+_GZIPPED: dict[int, tuple[bytes, bytes]] = {}
+_GZIPPED_MAX = 1024
+
+
+def _accepts_gzip(accept_encoding: str) -> bool:
+    """Whether ``Accept-Encoding`` admits gzip (``q=0`` refuses it; ``*`` admits it)."""
+    admitted = False
+    for item in accept_encoding.split(","):
+        coding, *params = (part.strip() for part in item.split(";"))
+        quality = next(
+            (value for key, _, value in (p.partition("=") for p in params) if key.strip() == "q"), "1"
+        )
+        try:
+            weight = float(quality)
+        except ValueError:
+            weight = 0.0
+        if coding.lower() == "gzip":
+            return weight > 0
+        if coding == "*":
+            admitted = weight > 0
+    return admitted
+
+
+def _compressed(request: web.Request, response: web.StreamResponse) -> web.StreamResponse:
+    """``response`` gzip-encoded when the client accepts it and it is a page PyPI's CDN would
+    compress (a ``200`` of JSON or HTML, 1 KB or more); else ``response`` as it is.
+
+    PyPI honours ``Accept-Encoding: gzip``, and installers (pip, httpx) ask for it, so the bytes
+    on the wire, and the work of reading them, are what a real index costs. Each body is
+    compressed once and kept, like the rendered pages (see :func:`_rendered`): the benchmarks
+    time the tools, not the fake.
+    """
+    if not isinstance(response, web.Response) or response.status != 200:
+        return response
+    body = response.body
+    if not isinstance(body, bytes) or len(body) < 1024 or "Content-Encoding" in response.headers:
+        return response
+    if response.content_type not in COMPRESSED_TYPES:
+        return response
+    response.headers["Vary"] = "Accept-Encoding"
+    if not _accepts_gzip(request.headers.get("Accept-Encoding", "")):
+        return response
+    kept = _GZIPPED.get(id(body))
+    if kept is None or kept[0] is not body:
+        if len(_GZIPPED) >= _GZIPPED_MAX:  # bodies made per request would otherwise pile up
+            _GZIPPED.clear()
+        kept = _GZIPPED[id(body)] = (body, gzip.compress(body, compresslevel=6, mtime=0))
+    response.body = kept[1]
+    response.headers["Content-Encoding"] = "gzip"
+    return response
 
 
 def _plain_headers(response: web.StreamResponse) -> dict[str, str]:

@@ -85,6 +85,29 @@ async def test_a_gzipped_cassette_is_served(registry: FakeRegistry, client: http
     assert response.json()["name"] == "aiohttp"
 
 
+async def test_pages_are_gzipped_for_clients_that_accept_it(
+    registry: FakeRegistry, client: httpx.AsyncClient
+) -> None:
+    # As PyPI's CDN does: the bytes on the wire are compressed, the page is the same.
+    url = f"{registry.index_url}/httpx/"
+    zipped = await client.get(url, headers={"Accept": JSON, "Accept-Encoding": "gzip"})
+    plain = await client.get(url, headers={"Accept": JSON, "Accept-Encoding": "identity"})
+    refused = await client.get(url, headers={"Accept": JSON, "Accept-Encoding": "gzip;q=0, identity"})
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert zipped.headers["vary"] == "Accept-Encoding"
+    assert int(zipped.headers["content-length"]) < int(plain.headers["content-length"]) // 3
+    assert "content-encoding" not in plain.headers
+    assert "content-encoding" not in refused.headers
+    assert zipped.content == plain.content == refused.content
+    assert zipped.headers["etag"] == plain.headers["etag"]
+
+
+async def test_a_small_answer_is_not_compressed(registry: FakeRegistry, client: httpx.AsyncClient) -> None:
+    missing = await client.get(f"{registry.index_url}/no-such-project/", headers={"Accept-Encoding": "gzip"})
+    assert missing.status_code == 404
+    assert "content-encoding" not in missing.headers
+
+
 async def test_names_are_redirected_to_their_normal_form(
     registry: FakeRegistry, client: httpx.AsyncClient
 ) -> None:
