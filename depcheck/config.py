@@ -201,6 +201,9 @@ class Config:
     extra_index_urls: tuple[str, ...] = ()
     """Extra PyPI indexes asked besides the index, as pip's ``--extra-index-url`` (pip's own are added
     when the registries are opened: see :func:`depcheck.registries.config.pip_extra_index_urls`)."""
+    find_links: tuple[str, ...] = ()
+    """pip ``--find-links`` locations read besides the indexes: ``http(s)`` and ``file:`` URLs as
+    written, paths made absolute against the configuration file's folder."""
     docker_hub_url: str | None = None
     registries: Mapping[str, RegistrySettings] = field(default_factory=lambda: MappingProxyType({}))
     allow_tags: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
@@ -377,10 +380,12 @@ def _build(table: Mapping[str, Any], path: Path, prefix: str, cwd: Path) -> Conf
     try:
         for key, value in table.items():
             where = prefix + key
-            if key not in _FIELDS and key not in ("exclude", "overrides"):
-                raise _Invalid(where, _unknown("key", key, [*_FIELDS, "exclude", "overrides"]))
+            if key not in _FIELDS and key not in _FOLDER_KEYS:
+                raise _Invalid(where, _unknown("key", key, [*_FIELDS, *_FOLDER_KEYS]))
             if key == "exclude":
                 values["exclude"] = (PathPatterns(base, _validate_str_list(value, where)),)
+            elif key == "find-links":
+                values["find_links"] = _validate_find_links(value, where, base)
             elif key == "overrides":
                 values["overrides"] = _validate_overrides(value, where, base)
             else:
@@ -552,6 +557,29 @@ def _validate_url(value: object, where: str) -> str:
     return text
 
 
+def _validate_find_links(value: object, where: str, base: Path) -> tuple[str, ...]:
+    """pip find-links locations: ``http(s)`` and ``file:`` URLs as written; any other text is a
+    path (``~`` expanded), taken against ``base``, the configuration file's folder, when relative,
+    so that the file means the same wherever depcheck runs."""
+    if not isinstance(value, list):
+        raise _Invalid(where, f"expected an array of folders, files or URLs, got {kind_of(value)}")
+    locations = []
+    for index, item in enumerate(value):
+        text = _validate_str(item, f"{where}[{index}]").strip()
+        if not text:
+            raise _Invalid(f"{where}[{index}]", "expected a folder, a file or a URL, got an empty string")
+        scheme = urlsplit(text).scheme
+        if scheme in ("http", "https", "file"):
+            locations.append(_validate_url(text, f"{where}[{index}]"))
+        elif "://" in text:
+            raise _Invalid(
+                f"{where}[{index}]", f'expected a folder, a file or an http, https or file URL, got "{text}"'
+            )
+        else:
+            locations.append(str(base / Path(text).expanduser()))
+    return tuple(locations)
+
+
 def _validate_url_list(value: object, where: str) -> tuple[str, ...]:
     if not isinstance(value, list):
         raise _Invalid(where, f"expected an array of URLs, got {kind_of(value)}")
@@ -672,7 +700,10 @@ _FIELDS: dict[str, Callable[[object, str], Any]] = {
     "strategy": _typed(Strategy, [strategy.value for strategy in Strategy]),
     "format": _validate_format,
 }
-"""Key -> validator for every key except ``exclude`` and ``overrides``, which need the file's folder."""
+"""Key -> validator for every key except :data:`_FOLDER_KEYS`."""
+
+_FOLDER_KEYS = ("exclude", "find-links", "overrides")
+"""Keys whose values are read against the configuration file's folder."""
 
 _OPTION_NAMES = {"extra_index_urls": "--extra-index-url"}
 """Command-line options whose name is not the field's (a repeatable option is named in the singular)."""

@@ -610,6 +610,58 @@ def test_a_wrong_extra_index_urls_names_the_key_and_the_file(repo: Path, text: s
     assert str(caught.value) == message
 
 
+# --- find-links ----------------------------------------------------------------------------------
+
+
+def test_find_links_paths_are_taken_against_the_files_folder_and_urls_kept(repo: Path) -> None:
+    (repo / "sub").mkdir()
+    write(
+        repo / "depcheck.toml",
+        'find-links = ["wheels", "../shared/wheels", "/opt/wheels", "https://wheels.example/links.html",'
+        ' "file:///srv/wheels"]\n',
+    )
+
+    # Loaded from a subfolder: the relative paths still mean the file's own folder.
+    assert load_config(repo / "sub", None).find_links == (
+        str(repo / "wheels"),
+        str(repo / ".." / "shared" / "wheels"),
+        "/opt/wheels",
+        "https://wheels.example/links.html",
+        "file:///srv/wheels",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            'find-links = "wheels"\n',
+            "depcheck.toml: find-links: expected an array of folders, files or URLs, got a string",
+        ),
+        ('find-links = ["wheels", 1]\n', "depcheck.toml: find-links[1]: expected a string, got an integer"),
+        (
+            'find-links = [" "]\n',
+            "depcheck.toml: find-links[0]: expected a folder, a file or a URL, got an empty string",
+        ),
+        (
+            'find-links = ["ftp://wheels.example/"]\n',
+            'depcheck.toml: find-links[0]: expected a folder, a file or an http, https or file URL, got "ftp://wheels.example/"',
+        ),
+        (
+            'find-link = ["wheels"]\n',
+            'depcheck.toml: find-link: unknown key "find-link" (did you mean "find-links"?)',
+        ),
+    ],
+)
+def test_a_wrong_find_links_names_the_key_and_the_file(repo: Path, text: str, message: str) -> None:
+    write(repo / "depcheck.toml", text)
+
+    with pytest.raises(ConfigError) as caught:
+        load_config(repo, None)
+
+    assert str(caught.value) == message
+
+
 def test_a_wrong_extra_index_urls_in_pyproject_names_the_table(repo: Path) -> None:
     write(repo / "pyproject.toml", "[tool.depcheck]\nextra-index-urls = [true]\n")
 

@@ -130,10 +130,13 @@ class Settings:
 
     @functools.cached_property
     def find_links(self) -> tuple[str, ...]:
-        """The find-links locations pip would read: ``--find-links``, then pip's own
-        (``$PIP_FIND_LINKS``, else ``find-links`` in its config files) when depcheck is not told
-        which index to use, as for :attr:`extra_index_urls`."""
-        locations: tuple[str, ...] = tuple(getattr(self.args, "find_links", None) or ())
+        """The find-links locations pip would read: ``--find-links`` and the configuration's
+        ``find-links``, then pip's own (``$PIP_FIND_LINKS``, else ``find-links`` in its config
+        files) when depcheck is not told which index to use, as for :attr:`extra_index_urls`."""
+        locations: tuple[str, ...] = (
+            *(getattr(self.args, "find_links", None) or ()),
+            *self.config.find_links,
+        )
         if self.config.index_url is None:
             from depcheck.registries.config import pip_find_links
 

@@ -77,3 +77,22 @@ def test_find_links_from_the_option_then_pips_when_no_index_is_told(
     # Told the index, a run is told the whole list: pip's own find-links are set aside too.
     assert settings("--index-url", "https://mirror.example/simple").find_links == ()
     assert settings("--index-url", "https://mirror.example/simple", "--find-links", "w").find_links == ("w",)
+
+
+def test_find_links_from_the_configuration_follow_the_options_and_stay_when_the_index_is_told(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PIP_FIND_LINKS", "/opt/wheels")
+    (project / "depcheck.toml").write_text('find-links = ["wheels", "https://wheels.example/links.html"]\n')
+
+    assert settings("--find-links", "./mine").find_links == (
+        "./mine",
+        str(project.absolute() / "wheels"),
+        "https://wheels.example/links.html",
+        "/opt/wheels",
+    )
+    # The configuration is depcheck's own word, like --find-links: a told index keeps it.
+    assert settings("--index-url", "https://mirror.example/simple").find_links == (
+        str(project.absolute() / "wheels"),
+        "https://wheels.example/links.html",
+    )

@@ -74,6 +74,20 @@ def test_find_links_on_the_command_line(cli: Cli) -> None:
     assert findings(run) == [("requirements.txt", 1, "outdated", "1.2.0")]
 
 
+def test_find_links_in_the_configuration_are_read_from_the_files_folder(cli: Cli) -> None:
+    """``find-links = ["wheels"]`` means the folder beside the configuration file, not one beside
+    wherever the audit runs (here the folder above the project)."""
+    app = cli.cwd / "app"
+    wheelhouse(app / "wheels")
+    (app / "depcheck.toml").write_text('find-links = ["wheels"]\n')
+    (app / "requirements.txt").write_text("acme-tools==1.0.0\n")
+
+    run = audit(cli, "app")
+
+    assert run.returncode == 0, run.stderr
+    assert findings(run) == [("app/requirements.txt", 1, "outdated", "1.2.0")]
+
+
 def test_a_missing_wheelhouse_is_skipped_with_a_warning_as_pip_skips_it(cli: Cli) -> None:
     (cli.cwd / "requirements.txt").write_text("-f ./no-such-folder\nacme-tools==1.2.0\n")
 
