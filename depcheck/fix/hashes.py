@@ -8,21 +8,23 @@ writes the new ones in the same layout: the same spelling (``--hash=`` or ``--ha
 same separator, so a pip-compile file keeps one hash per indented continuation line (with its
 own line ending, CRLF included) and an inline line stays inline.
 
-Everything here is pure: the hashes come in as a mapping ``version -> sha256 list`` built from
-registry facts (:func:`release_hashes`) by whoever looked the project up.
+The hashes come in as a mapping ``version -> sha256 list`` built from registry facts
+(:func:`release_hashes`) by whoever looked the project up; the one thing read here is a local
+file the index gave no hash for, when its version's hashes are asked for.
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from packaging.version import InvalidVersion, Version
 
 from depcheck.model import Dependency, Span
-from depcheck.registries.interface import ProjectFacts
+from depcheck.registries.interface import ProjectFacts, ReleaseFile
 
 HashLookup = Callable[[Dependency], Mapping[str, Sequence[str]] | None]
 """Given a hashed requirement, the sha256 hashes of every file of each version of its project
@@ -132,8 +134,10 @@ def hashes_for(version: str, by_version: Mapping[str, Sequence[str]]) -> tuple[s
     """The sha256 hashes of ``version`` in ``by_version``, matched as PEP 440 versions.
 
     The index may write a version differently from the pin (``2.0`` and ``2.0.0`` are one
-    version); ``None`` when no key matches. Raises :class:`HashLayoutError` for a value that is
-    not a 64-digit hex sha256.
+    version); ``None`` when no key matches. Only the matching version's hashes are asked for
+    (``by_version`` may work them out when asked: see :func:`release_hashes`). Raises
+    :class:`HashLayoutError` for a value that is not a 64-digit hex sha256, or a local file whose
+    hash cannot be read.
     """
     found = by_version.get(version)
     if found is None:
@@ -141,10 +145,10 @@ def hashes_for(version: str, by_version: Mapping[str, Sequence[str]]) -> tuple[s
             wanted = Version(version)
         except InvalidVersion:
             return None
-        for key, value in by_version.items():
+        for key in by_version:
             try:
                 if Version(key) == wanted:
-                    found = value
+                    found = by_version[key]
                     break
             except InvalidVersion:
                 continue
@@ -157,24 +161,69 @@ def hashes_for(version: str, by_version: Mapping[str, Sequence[str]]) -> tuple[s
     return digests
 
 
-def release_hashes(facts: ProjectFacts) -> dict[str, tuple[str, ...]]:
+def release_hashes(facts: ProjectFacts) -> Mapping[str, tuple[str, ...]]:
     """``version -> sha256 of every file`` from what the index said about a project.
 
     A version with a file whose sha256 the index did not give is left out: its list would be
-    incomplete, and pip would refuse the file it picks if that file's hash were missing. Facts
-    read without their files (an audit's) have no hashes to give: a ``ValueError``, since an empty
-    answer would read as "no release has hashes".
+    incomplete, and pip would refuse the file it picks if that file's hash were missing. A file on
+    this machine (a find-links folder, a ``file:`` index) is the exception: pip hashes such a file
+    itself, so its sha256 is read from the disk, once, when that version's hashes are asked for
+    (a wheelhouse may hold gigabytes no fix needs). Facts read without their files (an audit's)
+    have no hashes to give: a ``ValueError``, since an empty answer would read as "no release has
+    hashes".
     """
     if not facts.files_read:
         raise ValueError(
             f"{facts.name}: the index was read without files; read it with SimpleIndex(files=True)"
         )
-    hashes: dict[str, tuple[str, ...]] = {}
-    for version, release in facts.releases.items():
-        digests = [file.sha256 for file in release.files]
-        if release.files and all(digests):
-            hashes[version] = tuple(sorted({digest for digest in digests if digest}))
-    return hashes
+    return _ReleaseHashes(
+        {
+            version: release.files
+            for version, release in facts.releases.items()
+            if release.files and all(file.sha256 or file.local_url for file in release.files)
+        }
+    )
+
+
+class _ReleaseHashes(Mapping[str, tuple[str, ...]]):
+    """Each version's sorted, distinct sha256 hashes, local files hashed on first access."""
+
+    def __init__(self, files: Mapping[str, tuple[ReleaseFile, ...]]) -> None:
+        self._files = files
+        self._known: dict[str, tuple[str, ...]] = {}
+
+    def __getitem__(self, version: str) -> tuple[str, ...]:
+        known = self._known.get(version)
+        if known is None:
+            files = self._files[version]
+            known = self._known[version] = tuple(sorted({_sha256(file) for file in files}))
+        return known
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._files)
+
+    def __len__(self) -> int:
+        return len(self._files)
+
+
+def _sha256(file: ReleaseFile) -> str:
+    """The file's sha256: the index's word for it, else read from the disk as pip reads a local
+    file to check ``--require-hashes``."""
+    if file.sha256:
+        return file.sha256
+    if file.local_url is None:  # release_hashes keeps no such file
+        raise HashLayoutError(f"{file.filename} has no sha256 hash")
+    from depcheck.registries.local_index import url_to_path
+
+    digest = hashlib.sha256()
+    try:
+        with open(url_to_path(file.local_url), "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise HashLayoutError(f"cannot hash {file.local_url}: {reason}") from exc
+    return digest.hexdigest()
 
 
 def lookup_from_facts(facts: Mapping[Dependency, ProjectFacts]) -> HashLookup:

@@ -95,6 +95,7 @@ def releases_of(project: str, links: Iterable[FileLink]) -> dict[str, Release]:
                     requires_python=link.requires_python,
                     yanked=link.yanked,
                     yanked_reason=link.yanked_reason,
+                    local_url=link.url if link.url.startswith("file:") else None,
                 ),
             )
         )

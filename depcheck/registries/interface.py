@@ -59,6 +59,10 @@ class ReleaseFile:
     yanked: bool = False
     yanked_reason: str | None = None
     upload_time: dt.datetime | None = None
+    local_url: str | None = field(default=None, compare=False)
+    """The ``file:`` URL of a file on this machine (a find-links folder or page, a ``file:``
+    index), else ``None``. pip hashes such a file itself when it has no ``#sha256=``; so can
+    ``depcheck fix --hash`` (:func:`depcheck.fix.hashes.release_hashes`)."""
 
 
 @dataclass(frozen=True)

@@ -160,6 +160,7 @@ def parse_html_page(body: bytes, url: str, project: str) -> ParsedPage:
                 requires_python=link.requires_python,
                 yanked=link.yanked,
                 yanked_reason=link.yanked_reason,
+                local_url=link.url if link.url.startswith("file:") else None,
             ),
         )
         for link in page.links

@@ -7,6 +7,7 @@ build of a project the index (the recorded cassettes) offers up to 26.1.0.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -106,3 +107,22 @@ def test_fix_moves_a_wheelhouse_package_to_its_newest_release(cli: Cli) -> None:
 
     assert run.returncode == 0, run.stderr
     assert (cli.cwd / "requirements.txt").read_text() == "--find-links wheels\nacme-tools==1.2.0  # pinned\n"
+
+
+def test_fix_moves_a_hashed_wheelhouse_package_with_the_hash_of_its_file(cli: Cli) -> None:
+    """The folder's files carry no #sha256=: pip hashes them itself under --require-hashes, and the
+    fix writes the sha256 of the 1.2.0 file, read from the disk."""
+    wheels = wheelhouse(cli.cwd / "wheels")
+    (wheels / "acme_tools-1.2.0-py3-none-any.whl").write_bytes(b"acme-tools 1.2.0, built here")
+    new = hashlib.sha256(b"acme-tools 1.2.0, built here").hexdigest()
+    old = hashlib.sha256(b"").hexdigest()
+    (cli.cwd / "requirements.txt").write_text(
+        f"--find-links wheels\nacme-tools==1.0.0 \\\n    --hash=sha256:{old}\n"
+    )
+
+    run = cli("fix", "--upgrade", "--python", "3.12")
+
+    assert run.returncode == 0, run.stderr
+    assert (cli.cwd / "requirements.txt").read_text() == (
+        f"--find-links wheels\nacme-tools==1.2.0 \\\n    --hash=sha256:{new}\n"
+    )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from pathlib import Path
 
 import pytest
 
@@ -216,3 +218,30 @@ def test_facts_read_without_files_are_refused_rather_than_read_as_hashless():
     facts = ProjectFacts(name="demo", found=True, releases={"1.0": Release(version="1.0")}, files_read=False)
     with pytest.raises(ValueError, match=r"demo: the index was read without files"):
         release_hashes(facts)
+
+
+def test_files_on_this_machine_are_hashed_from_the_disk_and_only_when_asked(tmp_path: Path):
+    """pip hashes a find-links file that carries no #sha256= itself; so does the fix, reading only
+    the version it moves to (a wheelhouse may hold gigabytes no fix needs)."""
+    wheel = tmp_path / "pkg-1.1-py3-none-any.whl"
+    wheel.write_bytes(b"the 1.1 wheel")
+    gone = tmp_path / "pkg-1.0-py3-none-any.whl"  # listed, then deleted: never read below
+    facts = ProjectFacts(
+        name="pkg",
+        found=True,
+        releases={
+            "1.0": Release("1.0", (ReleaseFile(gone.name, local_url=gone.as_uri()),)),
+            "1.1": Release(
+                "1.1",
+                (ReleaseFile(wheel.name, local_url=wheel.as_uri()), ReleaseFile("pkg-1.1.tar.gz", C)),
+            ),
+            "1.2": Release("1.2", (ReleaseFile("pkg-1.2.tar.gz", None),)),  # a remote file, no hash
+        },
+    )
+
+    hashes = release_hashes(facts)
+
+    assert sorted(hashes) == ["1.0", "1.1"]
+    assert hashes_for("1.1.0", hashes) == tuple(sorted((hashlib.sha256(b"the 1.1 wheel").hexdigest(), C)))
+    with pytest.raises(HashLayoutError, match=r"cannot hash file://.*pkg-1.0-py3-none-any.whl: No such file"):
+        hashes_for("1.0", hashes)

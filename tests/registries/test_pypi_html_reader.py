@@ -79,6 +79,20 @@ def test_a_page_with_every_attribute_pypi_simple_reads() -> None:
     assert list(ours.releases) == ["1.0", "1.1", "1.2", "2.0+local"]
 
 
+def test_the_files_of_a_local_index_keep_their_file_url_for_hashing() -> None:
+    """A ``file:`` index page links files on this machine: ``fix --hash`` may read those (pip
+    hashes them itself); an index over HTTP gives none to read."""
+    page = '<a href="demo-1.0.tar.gz">demo-1.0.tar.gz</a><a href="demo-1.1.tar.gz#sha256=ABC">demo-1.1.tar.gz</a>'
+    local = parse_html_page(page.encode(), "file:///srv/index/demo/", "demo")
+    remote = parse_html_page(page.encode(), "https://index.example/simple/demo/", "demo")
+    assert [release.files[0].local_url for release in local.releases.values()] == [
+        "file:///srv/index/demo/demo-1.0.tar.gz",
+        "file:///srv/index/demo/demo-1.1.tar.gz#sha256=ABC",
+    ]
+    assert [release.files[0].local_url for release in remote.releases.values()] == [None, None]
+    assert local.releases == remote.releases  # the file's place takes no part in equality
+
+
 @pytest.mark.parametrize(
     ("declared", "message"),
     [
