@@ -3,7 +3,8 @@
 :class:`SimpleIndex` asks ``<index>/<normalised-name>/`` for PEP 691 JSON, accepting PEP 503 HTML
 as the fallback (mirrors and private indexes often serve only HTML). PEP 691 JSON is read
 directly (fast: an audit reads hundreds of pages, some with thousands of files) and PEP 503 HTML
-by ``pypi-simple``'s page parser, which takes a body and needs no particular HTTP client.
+by :mod:`depcheck.registries.pep503` (pypi-simple, a development dependency, is the tests' oracle
+for both readers: ``tests/pypi_simple_oracle.py``).
 Any API version 1.x is accepted (1.1 mirrors with a string ``_last-serial`` and no ``ETag``, 1.4
 with ``project-status``); another major version is a
 :class:`~depcheck.registries.interface.RegistryProtocolError`. Files are grouped into releases by
@@ -55,10 +56,6 @@ from depcheck.registries.interface import (
 from depcheck.versions import parse_version
 
 if TYPE_CHECKING:
-    # pypi-simple (with pydantic and BeautifulSoup) costs half a second to import; it is loaded
-    # only for HTML pages and unusual file names, never on the common JSON path.
-    from pypi_simple import DistributionPackage, ProjectPage
-
     from depcheck.registries.local_index import LocalIndex
 
 logger = logging.getLogger(__name__)
@@ -86,7 +83,7 @@ def decode_project_page(response: HttpResponse) -> ParsedPage:
 
     PEP 691 JSON is read by :func:`depcheck.registries.pep691.read_page` straight into the
     compact reading, which the page returned is made from (its files are built when first asked
-    for) and keeps to be cached; PEP 503 HTML by ``pypi-simple``.
+    for) and keeps to be cached; PEP 503 HTML by :func:`parse_html_page`.
 
     Raises :class:`~depcheck.registries.http.InvalidBody` for a body that may be a transient
     accident (truncated or mis-shaped JSON: fetched again) and
@@ -178,23 +175,6 @@ def parse_json_page(body: bytes, url: str) -> ParsedPage:
     )
 
 
-# --- pypi-simple's pages (the tests' oracle; pypi-simple is a development dependency) ---------
-
-
-def _file(package: DistributionPackage) -> ReleaseFile:
-    upload_time = package.upload_time
-    if upload_time is not None and upload_time.tzinfo is None:
-        upload_time = upload_time.replace(tzinfo=dt.UTC)
-    return ReleaseFile(
-        filename=package.filename,
-        sha256=package.digests.get("sha256"),
-        requires_python=package.requires_python or None,
-        yanked=package.is_yanked,
-        yanked_reason=package.yanked_reason or None,
-        upload_time=upload_time,
-    )
-
-
 def _release(version: str, files: list[ReleaseFile]) -> Release:
     yanked = all(file.yanked for file in files)
     times = [file.upload_time for file in files if file.upload_time is not None]
@@ -211,25 +191,12 @@ def _release(version: str, files: list[ReleaseFile]) -> Release:
     )
 
 
-def releases_from_page(page: ProjectPage) -> dict[str, Release]:
-    """Group a page's files into releases by the (PEP 440) version in their file names.
-
-    A version is keyed as the index writes it: its spelling in the PEP 700 ``versions`` list when
-    there is one, else the first file's. Files whose version cannot be read are skipped.
-    """
-    return releases_from_files(
-        page.project,
-        ((package.version, _file(package)) for package in page.packages),
-        page.versions or (),
-    )
-
-
 def releases_from_files(
     project: str, files: Iterable[tuple[str | None, ReleaseFile]], versions: Iterable[str] = ()
 ) -> dict[str, Release]:
-    """:func:`releases_from_page` for files of ``project`` from anywhere (a find-links location),
-    each with the version its name carries (``None``: none), ``versions`` spelling the releases as
-    a PEP 700 list does."""
+    """Files of ``project`` grouped into releases by the (PEP 440) version each name carries
+    (``None``: none; such files are skipped), oldest first, each keyed as the index writes it: its
+    spelling in ``versions`` (a PEP 700 list) when listed there, else its first file's."""
     spelled: dict[Version, str] = {}
     for text in versions:
         try:
@@ -256,10 +223,8 @@ def releases_from_files(
     return {spelled[version]: _release(spelled[version], files) for version, files in sorted(grouped.items())}
 
 
-def facts_from_page(name: str, page: ParsedPage | ProjectPage, index: str) -> ProjectFacts:
+def facts_from_page(name: str, page: ParsedPage, index: str) -> ProjectFacts:
     """The :class:`~depcheck.registries.interface.ProjectFacts` a parsed page describes."""
-    if not isinstance(page, ParsedPage):
-        page = ParsedPage(releases_from_page(page), str(page.status) if page.status is not None else None)
     return ProjectFacts(
         name=canonicalize_name(name),
         found=True,

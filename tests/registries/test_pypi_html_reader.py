@@ -18,8 +18,9 @@ import pytest
 from pypi_simple import ProjectPage
 
 from depcheck.registries.interface import RegistryProtocolError
-from depcheck.registries.pypi import parse_html_page, releases_from_page
+from depcheck.registries.pypi import parse_html_page
 from depcheck.testing.fake_registry import render_html
+from tests.pypi_simple_oracle import releases_from_page
 
 CASSETTES = Path(__file__).resolve().parents[2] / "cassettes" / "pypi"
 PAGES = sorted(

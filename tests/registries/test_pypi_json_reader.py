@@ -23,9 +23,9 @@ from depcheck.registries.pypi import (
     decode_project_summary,
     expand_page,
     parse_json_page,
-    releases_from_page,
     version_from_filename,
 )
+from tests.pypi_simple_oracle import releases_from_page
 
 CASSETTES = Path(__file__).resolve().parents[2] / "cassettes" / "pypi"
 # Every recorded page, less the hand-made one whose API version 2.0 must be refused.

@@ -14,10 +14,10 @@ from pypi_simple import ProjectPage
 from depcheck.model import Dependency, Ecosystem, Location, Role, Severity, Span, SpanRole
 from depcheck.policy import Policy
 from depcheck.registries.interface import ProjectFacts
-from depcheck.registries.pypi import facts_from_page
 from depcheck.rules.pypi import check_pypi, replacement_for
 from depcheck.sources.document import Document
 from depcheck.sources.pep508 import requirement_dependency
+from tests.pypi_simple_oracle import facts_from_project_page
 
 CASSETTES = Path(__file__).resolve().parents[2] / "cassettes" / "pypi"
 INDEX = "http://index.example/simple"
@@ -33,7 +33,7 @@ def facts(name: str) -> ProjectFacts:
         if plain.exists()
         else gzip.decompress((CASSETTES / f"{name}.json.gz").read_bytes())
     )
-    return facts_from_page(name, ProjectPage.from_json_data(json.loads(raw)), INDEX)
+    return facts_from_project_page(name, ProjectPage.from_json_data(json.loads(raw)), INDEX)
 
 
 def requirement(text: str) -> Dependency:

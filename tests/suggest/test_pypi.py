@@ -14,8 +14,8 @@ from pypi_simple import ProjectPage
 
 from depcheck.policy import Policy, Strategy
 from depcheck.registries.interface import ProjectFacts, Release, ReleaseFile
-from depcheck.registries.pypi import facts_from_page
 from depcheck.suggest.pypi import lowest_python, suggest_version, target_python
+from tests.pypi_simple_oracle import facts_from_project_page
 
 CASSETTES = Path(__file__).resolve().parents[2] / "cassettes" / "pypi"
 NOW = dt.datetime(2026, 11, 27, tzinfo=dt.UTC)
@@ -30,7 +30,9 @@ def facts(name: str) -> ProjectFacts:
         if plain.exists()
         else gzip.decompress((CASSETTES / f"{name}.json.gz").read_bytes())
     )
-    return facts_from_page(name, ProjectPage.from_json_data(json.loads(raw)), "http://index.example/simple")
+    return facts_from_project_page(
+        name, ProjectPage.from_json_data(json.loads(raw)), "http://index.example/simple"
+    )
 
 
 def policy(python: str | None = "3.12", **options: object) -> Policy:
