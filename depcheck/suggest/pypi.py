@@ -151,18 +151,20 @@ class _Project:
     take on some Python (not yanked, with files), oldest first (releases whose versions are equal,
     like ``1.0`` and ``1.0.0``, keep the index's order), each with its files' ``requires_python``
     values and whether it is a pre-release; ``python_sets`` holds each distinct set of those
-    values once. ``by_version`` answers a PEP 440 equality lookup with the first such release;
+    values once. ``ordered`` holds every release, oldest first in the same way: a bisection in it
+    answers a PEP 440 equality lookup with the first such release the index lists (a dictionary
+    keyed by version would hash thousands of parsed versions to answer a few dozen lookups);
     ``versions`` maps each version as the index writes it to its parsed form. ``eligible``,
     ``in_range`` and ``newest`` hold the answers to the questions asked so far
     (:func:`_eligible`, :func:`candidates`, :func:`suggest_version`).
     """
 
     __slots__ = (
-        "by_version",
         "eligible",
         "in_range",
         "installable",
         "newest",
+        "ordered",
         "parsed",
         "python_sets",
         "versions",
@@ -181,12 +183,11 @@ class _Project:
             versions[text] = version
         self.parsed = tuple(parsed)
         self.versions = versions
-        # Built from the last release back, so that of equal versions the first listed stays.
-        self.by_version: dict[Version, Release] = dict(reversed(parsed))
-        installable = []
         # Stable, so equal versions keep the index's order; little work when the index lists
         # releases oldest first already.
-        for version, release in sorted(parsed, key=_VERSION):
+        self.ordered = tuple(sorted(parsed, key=_VERSION))
+        installable = []
+        for version, release in self.ordered:
             pythons = release_pythons(release)
             if pythons and not release.yanked:  # no files: nothing to install
                 installable.append((version, release, pythons, version.is_prerelease))
@@ -230,7 +231,9 @@ def release_named(facts: ProjectFacts, version: Version) -> Release | None:
 
     When several do, the first the index lists.
     """
-    return _project(facts).by_version.get(version)
+    ordered = _project(facts).ordered
+    at = bisect.bisect_left(ordered, version, key=_VERSION)
+    return ordered[at][1] if at < len(ordered) and ordered[at][0] == version else None
 
 
 def count_between(releases: Sequence[tuple[Version, Release]], low: Version, high: Version) -> int:

@@ -14,7 +14,7 @@ from pypi_simple import ProjectPage
 
 from depcheck.policy import Policy, Strategy
 from depcheck.registries.interface import ProjectFacts, Release, ReleaseFile
-from depcheck.suggest.pypi import lowest_python, suggest_version, target_python
+from depcheck.suggest.pypi import lowest_python, release_named, suggest_version, target_python
 from tests.pypi_simple_oracle import facts_from_project_page
 
 CASSETTES = Path(__file__).resolve().parents[2] / "cassettes" / "pypi"
@@ -193,3 +193,28 @@ def test_the_lowest_python_a_range_allows(requires_python: str, expected: str) -
 
 def test_an_unreadable_requires_python_has_no_lowest() -> None:
     assert lowest_python("three point eleven") is None
+
+
+def test_release_named_finds_a_version_by_pep_440_equality_the_first_listed_first() -> None:
+    """``1.0`` and ``1.0.0`` are one version: a pin of either finds the release the index lists
+    first, whatever order the versions sort in around it."""
+    first = Release("1.0", (ReleaseFile("demo-1.0.tar.gz"),), yanked=True, yanked_reason="bad build")
+    second = Release("1.0.0", (ReleaseFile("demo-1.0.0.tar.gz"),))
+    facts = ProjectFacts(
+        name="demo",
+        found=True,
+        releases={
+            "2.0": Release("2.0", (ReleaseFile("demo-2.0.tar.gz"),)),
+            "1.0": first,
+            "0.9": Release("0.9", (ReleaseFile("demo-0.9.tar.gz"),)),
+            "1.0.0": second,
+        },
+    )
+
+    assert release_named(facts, Version("1.0.0")) is first
+    assert release_named(facts, Version("1")) is first
+    assert release_named(facts, Version("2.0.0")) is facts.releases["2.0"]
+    assert release_named(facts, Version("0.9.0")) is facts.releases["0.9"]
+    assert release_named(facts, Version("1.5")) is None
+    assert release_named(facts, Version("3.0")) is None
+    assert release_named(facts, Version("0.1")) is None
