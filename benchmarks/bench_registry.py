@@ -28,7 +28,9 @@ The runs, one after the other, each a fresh process timed from start to exit (wa
   lines of ``requirements.txt`` (50 by default), as a shell loop over the file would run it;
   its time and requests are multiplied by 500 / 50 (stated in the table);
 - ``python -c "import depcheck.commands.audit, ..."``: the interpreter and depcheck's imports
-  with no work, the floor under every depcheck row (median of ``--repeat`` runs).
+  with no work, the floor under every depcheck row (median of ``--repeat`` runs);
+- a reference: the same pure-Python loop after each batch of warm runs, whose spread from its
+  best time is the machine's own (a shared machine here ran it in 0.32 to 0.84 s within a minute).
 
 pip's own configuration is switched off for pur and pip (``PIP_CONFIG_FILE=/dev/null`` and no
 ``PIP_*`` variables), so that they ask the fake registry and nothing else. Run::
@@ -184,6 +186,13 @@ class Row:
     note: str = ""
     best: float | None = None
     """The fastest run, when there were several."""
+
+
+REFERENCE = "total = 0\nfor number in range(3_000_000):\n    total += number\n"
+"""A fixed pure-Python workload (about 0.3 s), timed beside the warm runs: the same work every
+time, so the spread of its times is the machine's, and tells how far any row's median may sit
+from its best for reasons that are not the tool's (``timeit`` advises the best of several runs
+for the same reason)."""
 
 
 def row(tool: str, runs: Sequence[tuple[float, int]], note: str = "") -> Row:
@@ -350,11 +359,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             # to the next, and both rows should meet the same minutes.
             colds: list[tuple[float, int]] = []
             warms: list[tuple[float, int]] = []
+            references: list[tuple[float, int]] = []
             for n in range(args.repeat):
                 colds.append(depcheck_audit(registry, project, scratch / f"cache-{n}"))
                 warms.extend(
                     depcheck_audit(registry, project, scratch / "cache-0") for _ in range(args.warm_per_cold)
                 )
+                references.append((timed([sys.executable, "-c", REFERENCE], env=clean_env(), cwd=project), 0))
             rows.append(row("depcheck audit, cold cache", colds))
             rows.append(row("depcheck audit, warm cache", warms))
 
@@ -384,6 +395,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 for _attempt in range(args.repeat)
             ]
             rows.append(row("startup floor: python + depcheck imports", floor))
+            rows.append(row("reference: the same pure-Python loop", references))
             if purs:
                 rows.append(row("pur --dry-run (requirements.txt)", purs))
             if not args.no_pip:
@@ -403,6 +415,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     print(table(rows))
     cold, warm = rows[0].seconds, rows[1].seconds
+    reference = next(entry for entry in rows if entry.tool.startswith("reference"))
+    print(
+        f"\nthe machine's own speed: the reference loop's median took {reference.seconds / reference.best:.2f}x "
+        f"its best ({reference.seconds:.2f} s against {reference.best:.2f} s)"
+        if reference.best
+        else ""
+    )
     print(
         f"\nwarm re-audit: {warm:.2f} s median of {len(warms)}, {rows[1].best or warm:.2f} s best, "
         f"{sum(seconds < 0.5 for seconds, _ in warms)} of {len(warms)} under 0.5 s (target < 0.5 s); "
