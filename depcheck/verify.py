@@ -246,9 +246,9 @@ class RegistryVerifier(Verifier):
         name, source = key
         if isinstance(source, FindLinksAt):
             if self.links is None:
-                raise RegistryError(
-                    f"--find-links {source.location}", "find-links locations are not read here"
-                )
+                from depcheck.registries.find_links import shown
+
+                raise RegistryError(shown(source.location), "find-links locations are not read here")
             return await self.links.project(name, source.location)
         return await (index or self.index).project(name, source)
 

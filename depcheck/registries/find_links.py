@@ -38,7 +38,7 @@ from packaging.utils import canonicalize_name
 
 from depcheck import eventloop
 from depcheck.registries.filenames import ARCHIVE_SUFFIXES
-from depcheck.registries.interface import ProjectFacts, RegistryError, Release, ReleaseFile
+from depcheck.registries.interface import ProjectFacts, RegistryError, Release
 
 if TYPE_CHECKING:
     import asyncio
@@ -78,27 +78,13 @@ def version_for(filename: str, project: str) -> str | None:
 
 def releases_of(project: str, links: Iterable[FileLink]) -> dict[str, Release]:
     """``project``'s releases among ``links`` (empty when none of them is its)."""
-    from depcheck.registries.pypi import releases_from_files
+    from depcheck.registries.pypi import file_of_link, releases_from_files
 
-    files = []
-    for link in links:
-        filename = link.filename
-        version = version_for(filename, project)
-        if version is None:
-            continue
-        files.append(
-            (
-                version,
-                ReleaseFile(
-                    filename=filename,
-                    sha256=link.sha256,
-                    requires_python=link.requires_python,
-                    yanked=link.yanked,
-                    yanked_reason=link.yanked_reason,
-                    local_url=link.url if link.url.startswith("file:") else None,
-                ),
-            )
-        )
+    files = [
+        (version, file_of_link(link))
+        for link in links
+        if (version := version_for(link.filename, project)) is not None
+    ]
     return releases_from_files(project, files) if files else {}
 
 

@@ -57,6 +57,7 @@ from depcheck.versions import parse_version
 
 if TYPE_CHECKING:
     from depcheck.registries.local_index import LocalIndex
+    from depcheck.registries.pep503 import FileLink
 
 logger = logging.getLogger(__name__)
 
@@ -148,21 +149,21 @@ def parse_html_page(body: bytes, url: str, project: str) -> ParsedPage:
             return reader.full(filename) or quick
         return quick
 
-    files = [
-        (
-            version_of(link.filename),
-            ReleaseFile(
-                filename=link.filename,
-                sha256=link.sha256,
-                requires_python=link.requires_python,
-                yanked=link.yanked,
-                yanked_reason=link.yanked_reason,
-                local_url=link.url if link.url.startswith("file:") else None,
-            ),
-        )
-        for link in page.links
-    ]
+    files = [(version_of(link.filename), file_of_link(link)) for link in page.links]
     return ParsedPage(releases_from_files(project, files), page.status)
+
+
+def file_of_link(link: FileLink) -> ReleaseFile:
+    """The release file an HTML page's link describes (an index page's, a find-links page's or
+    folder's), with its ``file:`` URL kept when it lies on this machine."""
+    return ReleaseFile(
+        filename=link.filename,
+        sha256=link.sha256,
+        requires_python=link.requires_python,
+        yanked=link.yanked,
+        yanked_reason=link.yanked_reason,
+        local_url=link.url if link.url.startswith("file:") else None,
+    )
 
 
 def parse_json_page(body: bytes, url: str) -> ParsedPage:
@@ -199,22 +200,17 @@ def releases_from_files(
     spelling in ``versions`` (a PEP 700 list) when listed there, else its first file's."""
     spelled: dict[Version, str] = {}
     for text in versions:
-        try:
-            spelled.setdefault(Version(text), text)
-        except InvalidVersion:
+        listed = parse_version(text)
+        if listed is None:
             logger.debug("%s: skipping version %r listed by the index: not PEP 440", project, text)
+            continue
+        spelled.setdefault(listed, text)
     grouped: dict[Version, list[ReleaseFile]] = {}
-    parsed: dict[str, Version | None] = {}  # many files share one version string; parse it once
     for written, file in files:
         if written is None:
             logger.debug("%s: skipping %s: no version in the file name", project, file.filename)
             continue
-        if written not in parsed:
-            try:
-                parsed[written] = Version(written)
-            except InvalidVersion:
-                parsed[written] = None
-        version = parsed[written]
+        version = parse_version(written)  # many files share one version string: a cache hit
         if version is None:
             logger.debug("%s: skipping %s: version %r is not PEP 440", project, file.filename, written)
             continue
