@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from depcheck.registries.interface import PackageIndex
     from depcheck.registries.pypi import SimpleIndex
     from depcheck.registries.transport import ConnectGuard
-    from depcheck.verify import RegistryVerifier
+    from depcheck.verify import Progress, RegistryVerifier
 
 logger = logging.getLogger(__name__)
 
@@ -304,22 +304,35 @@ async def open_verifier(settings: Settings) -> AsyncIterator[RegistryVerifier]:
     not with ``-q``).
     """
     from depcheck.formats.progress import LookupProgress
-    from depcheck.registries.find_links import FindLinksReader
-    from depcheck.verify import RegistryVerifier
 
     quiet = bool(getattr(settings.args, "quiet", False))
     with LookupProgress(enabled=not quiet) as progress:
         async with open_registries(settings) as (index, images):
-            yield RegistryVerifier(
-                index,
-                images,
-                progress=progress,
-                index_url=index.index_url,
-                extra_index_urls=settings.extra_index_urls,
-                find_links=settings.find_links,
-                links=FindLinksReader(index.http, index.cache, cwd=Path.cwd()),
-                project_python=disk_project_python(Path.cwd()),
-            )
+            yield registry_verifier(settings, index, images, progress=progress)
+
+
+def registry_verifier(
+    settings: Settings,
+    index: SimpleIndex,
+    images: DockerRegistry,
+    *,
+    progress: Progress | None = None,
+) -> RegistryVerifier:
+    """The verifier a command run uses over registry clients already open: the run's extra
+    indexes and find-links locations, and each file's project Python read from disk."""
+    from depcheck.registries.find_links import FindLinksReader
+    from depcheck.verify import RegistryVerifier
+
+    return RegistryVerifier(
+        index,
+        images,
+        progress=progress,
+        index_url=index.index_url,
+        extra_index_urls=settings.extra_index_urls,
+        find_links=settings.find_links,
+        links=FindLinksReader(index.http, index.cache, cwd=Path.cwd()),
+        project_python=disk_project_python(Path.cwd()),
+    )
 
 
 def disk_project_python(cwd: Path) -> Callable[[str], str | None]:

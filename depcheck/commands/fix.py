@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TextIO
 
 from depcheck.audit import repository_root, run_audit
-from depcheck.commands.common import Settings, disk_project_python, load_settings, open_registries, write_out
+from depcheck.commands.common import Settings, load_settings, open_registries, registry_verifier, write_out
 from depcheck.discovery import DiscoveryError
 from depcheck.errors import UsageError
 from depcheck.eventloop import run_in_loop
@@ -47,7 +47,6 @@ from depcheck.fix.snapshot import SnapshotReader
 from depcheck.model import Dependency, Finding
 from depcheck.registries.cache import strip_credentials
 from depcheck.registries.docker import DockerRegistry
-from depcheck.registries.find_links import FindLinksReader
 from depcheck.registries.interface import ProjectFacts, RegistryError
 from depcheck.registries.merge import merge_facts
 from depcheck.registries.pypi import SimpleIndex
@@ -156,15 +155,7 @@ async def prepare_fix(settings: Settings, *, rules: frozenset[str], pin_digest: 
     snapshot = audit_reader(settings.options.paths)
     async with open_registries(settings) as (index, images):
         # One HTTP client for the audit, the hash and the digest lookups: each URL is fetched once.
-        verifier = RegistryVerifier(
-            index,
-            images,
-            index_url=index.index_url,
-            extra_index_urls=settings.extra_index_urls,
-            find_links=settings.find_links,
-            links=FindLinksReader(index.http, index.cache, cwd=Path.cwd()),
-            project_python=disk_project_python(Path.cwd()),
-        )
+        verifier = registry_verifier(settings, index, images)
         report = await run_audit(settings.options, verifier, reader=snapshot)
         report = settings.post_process(report)
         if report.registry_failed:
