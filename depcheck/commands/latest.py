@@ -363,14 +363,18 @@ async def resolve_all(
     PyPI answers are for Python ``target`` (default: ``--python`` or the configuration's, else
     the running interpreter; :func:`choose_target` adds the project's own).
     """
-    # Read every name first: a usage error must stop the command before any lookup.
+    _read_names(names, docker)
+    async with open_registries(settings) as (index, images):
+        return await resolve_with(settings, index, images, names, docker, target)
+
+
+def _read_names(names: Sequence[str], docker: bool) -> None:
+    """Read every name first: a usage error must stop the command before any lookup."""
     for text in names:
         if docker:
             read_image(text)
         else:
             read_project(text)
-    async with open_registries(settings) as (index, images):
-        return await resolve_with(settings, index, images, names, docker, target)
 
 
 async def resolve_with(
@@ -411,8 +415,7 @@ def _resolve(settings: Settings, names: Sequence[str], docker: bool, target: Tar
     """
     if docker:
         return run_in_loop(resolve_all(settings, names, docker, target))
-    for text in names:
-        read_project(text)  # a usage error stops the command before any lookup
+    _read_names(names, docker)
 
     async def attempt(clients: tuple[SimpleIndex, DockerRegistry]) -> list[Answer]:
         index, images = clients
