@@ -29,6 +29,17 @@ class Run:
         return json.loads(self.stdout)
 
 
+LOOP_PROBE = (
+    "import sys\n"
+    "from depcheck.cli import main\n"
+    "code = main(sys.argv[1:])\n"
+    "print('event loop:', 'asyncio' in sys.modules, file=sys.stderr)\n"
+    "raise SystemExit(code)\n"
+)
+"""The command line run in-process, then whether asyncio was ever imported (last line of stderr):
+a run answered from the cache alone must not start an event loop."""
+
+
 @dataclass
 class Cli:
     """Runs ``python -m depcheck`` in ``cwd`` pointed at the fake registry."""

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from depcheck.testing import FakeRegistry
-from tests.e2e.conftest import Cli, Run
+from tests.e2e.conftest import LOOP_PROBE, Cli, Run
 
 REQUIREMENTS = """\
 httpx==0.99.0
@@ -388,13 +388,7 @@ def test_a_warm_run_answers_without_an_event_loop(cli: Cli, registry: FakeRegist
     (cli.cwd / "Dockerfile").write_text(DOCKERFILE.format(host=cli.host))
     cache = tmp_path / "cache"
     cold = audit(cli, cache=cache)
-    script = (
-        "import sys\n"
-        "from depcheck.cli import main\n"
-        "code = main(sys.argv[1:])\n"
-        "print('event loop:', 'asyncio' in sys.modules, file=sys.stderr)\n"
-        "raise SystemExit(code)\n"
-    )
+    script = LOOP_PROBE
     options = ["--format", "json", "--python", "3.12", *cli.registry_options(cache=cache)]
     warm = subprocess.run(
         [sys.executable, "-c", script, "audit", *options],

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from depcheck.testing import FakeRegistry
-from tests.e2e.conftest import Cli
+from tests.e2e.conftest import LOOP_PROBE, Cli
 
 
 def test_one_name_prints_exactly_the_line_to_write(cli: Cli) -> None:
@@ -535,13 +535,7 @@ def test_a_warm_latest_answers_without_an_event_loop(
     cache = tmp_path / "cache"
     cold = cli("latest", "httpx", "Django", "--python", "3.12", cache=cache)
     registry.clear_requests()
-    script = (
-        "import sys\n"
-        "from depcheck.cli import main\n"
-        "code = main(sys.argv[1:])\n"
-        "print('event loop:', 'asyncio' in sys.modules, file=sys.stderr)\n"
-        "raise SystemExit(code)\n"
-    )
+    script = LOOP_PROBE
     warm = subprocess.run(
         [
             sys.executable,

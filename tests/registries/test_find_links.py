@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import subprocess
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -16,6 +14,7 @@ from depcheck.registries.http import HttpClient
 from depcheck.registries.interface import RegistryError, RegistryUnavailable
 from depcheck.testing import FakeRegistry
 from depcheck.testing.fake_registry import default_installers
+from tests.fresh_python import run_fresh
 
 SHA = "a" * 64
 
@@ -176,7 +175,4 @@ def test_reading_a_location_imports_no_pypi_simple(tmp_path: Path) -> None:
         "asyncio.run(main())\n"
         "print('pypi_simple' in sys.modules)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
-    )
-    assert result.stdout == "['1.0.0', '1.2.0'] ['1.0.0', '1.2.0']\nFalse\n"
+    assert run_fresh(script) == "['1.0.0', '1.2.0'] ['1.0.0', '1.2.0']\nFalse\n"

@@ -10,8 +10,8 @@ later change does not bring one of them back to start-up.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
+
+from tests.fresh_python import run_fresh
 
 NOT_AT_START_UP = (
     "asyncio",
@@ -33,10 +33,7 @@ def test_the_registry_clients_and_the_verifier_load_no_heavy_helper_at_import() 
         "import depcheck.registries.find_links, depcheck.commands.audit\n"
         f"print(json.dumps([m for m in {list(NOT_AT_START_UP)!r} if m in sys.modules]))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
-    )
-    assert json.loads(result.stdout) == []
+    assert json.loads(run_fresh(script)) == []
 
 
 def test_requests_do_not_search_for_a_module_again_and_again() -> None:
@@ -64,7 +61,4 @@ def test_requests_do_not_search_for_a_module_again_and_again() -> None:
         "asyncio.run(main())\n"
         "print(json.dumps(searched))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
-    )
-    assert json.loads(result.stdout) == {}
+    assert json.loads(run_fresh(script)) == {}

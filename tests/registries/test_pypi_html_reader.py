@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +18,7 @@ from pypi_simple import ProjectPage
 from depcheck.registries.interface import RegistryProtocolError
 from depcheck.registries.pypi import parse_html_page
 from depcheck.testing.fake_registry import render_html
+from tests.fresh_python import run_fresh
 from tests.pypi_simple_oracle import releases_from_page
 
 CASSETTES = Path(__file__).resolve().parents[2] / "cassettes" / "pypi"
@@ -115,7 +114,4 @@ def test_reading_html_pages_never_imports_pypi_simple() -> None:
         "page = parse_html_page(b'<a href=\"demo-1.0.tar.gz\">demo-1.0.tar.gz</a>', 'http://i/simple/demo/', 'demo')\n"
         "print(list(page.releases), 'pypi_simple' in sys.modules)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
-    )
-    assert result.stdout == "['1.0'] False\n"
+    assert run_fresh(script) == "['1.0'] False\n"
