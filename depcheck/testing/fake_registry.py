@@ -367,15 +367,7 @@ _GZIPPED_MAX = 1024
 def _accepts_gzip(accept_encoding: str) -> bool:
     """Whether ``Accept-Encoding`` admits gzip (``q=0`` refuses it; ``*`` admits it)."""
     admitted = False
-    for item in accept_encoding.split(","):
-        coding, *params = (part.strip() for part in item.split(";"))
-        quality = next(
-            (value for key, _, value in (p.partition("=") for p in params) if key.strip() == "q"), "1"
-        )
-        try:
-            weight = float(quality)
-        except ValueError:
-            weight = 0.0
+    for coding, weight in _qualities(accept_encoding):
         if coding.lower() == "gzip":
             return weight > 0
         if coding == "*":
@@ -434,19 +426,28 @@ def _reset(request: web.Request) -> None:
 # --- PyPI Simple API ------------------------------------------------------------------------
 
 
+def _qualities(header: str) -> list[tuple[str, float]]:
+    """The items of an ``Accept`` or ``Accept-Encoding`` header with their ``q`` weights (1 when
+    none is given, 0 when it cannot be read), in the header's order."""
+    items = []
+    for item in header.split(","):
+        value, *params = (part.strip() for part in item.split(";"))
+        quality = 1.0
+        for param in params:
+            key, _, weight = param.partition("=")
+            if key.strip() == "q":
+                try:
+                    quality = float(weight)
+                except ValueError:
+                    quality = 0.0
+        items.append((value, quality))
+    return items
+
+
 def _accepts_json(accept: str) -> bool:
     """Whether ``Accept`` prefers (or only allows) PEP 691 JSON over HTML."""
     best_json = best_html = 0.0
-    for item in accept.split(","):
-        media, *params = (part.strip() for part in item.split(";"))
-        quality = 1.0
-        for param in params:
-            key, _, value = param.partition("=")
-            if key.strip() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
+    for media, quality in _qualities(accept):
         if media == SIMPLE_JSON:
             best_json = max(best_json, quality)
         elif media in (SIMPLE_HTML, "text/html", "*/*"):
